@@ -1,0 +1,241 @@
+package sla
+
+import (
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// EventType is what happened to a ticket (CONTRACT.md, generic ticket events).
+type EventType string
+
+// The event types of the contract.
+const (
+	Created         EventType = "created"
+	Responded       EventType = "responded"
+	Updated         EventType = "updated"
+	Paused          EventType = "paused"
+	Resumed         EventType = "resumed"
+	PriorityChanged EventType = "priority_changed"
+	Resolved        EventType = "resolved"
+	Reopened        EventType = "reopened"
+	Escalated       EventType = "escalated"
+)
+
+// rank orders events that happen at the same instant: the ticket exists before
+// anything happens to it, and a priority change applies before the clocks move.
+var rank = map[EventType]int{
+	Created: 0, PriorityChanged: 1, Responded: 2, Updated: 3, Paused: 4,
+	Resumed: 5, Escalated: 6, Resolved: 7, Reopened: 8,
+}
+
+// Pause reasons of R3.4.
+const (
+	WaitCustomer   = "customer"
+	WaitThirdParty = "third_party"
+)
+
+// Event is one ticket event of the contract.
+type Event struct {
+	ID         string    `json:"id,omitempty"`
+	Ticket     string    `json:"ticket"`
+	Type       EventType `json:"type"`
+	At         time.Time `json:"at"`
+	Customer   string    `json:"customer,omitempty"`
+	Kind       Kind      `json:"kind,omitempty"`
+	Priority   Priority  `json:"priority,omitempty"`
+	Env        Env       `json:"env,omitempty"`
+	Motivation string    `json:"motivation,omitempty"`
+	Source     Source    `json:"source,omitempty"`
+	Reason     string    `json:"reason,omitempty"`
+	By         string    `json:"by,omitempty"`
+}
+
+// MarshalText writes "P1".."P4".
+func (p Priority) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
+
+// UnmarshalText reads "P1".."P4".
+func (p *Priority) UnmarshalText(b []byte) error {
+	v, err := ParsePriority(string(b))
+	if err != nil {
+		return err
+	}
+	*p = v
+	return nil
+}
+
+// wireEvent is Event as it arrives: strings checked by Validate with a reason a sender
+// can act on, instead of a decoder error about Go types.
+type wireEvent struct {
+	ID         string `json:"id"`
+	Ticket     string `json:"ticket"`
+	Type       string `json:"type"`
+	At         string `json:"at"`
+	Customer   string `json:"customer"`
+	Kind       string `json:"kind"`
+	Priority   string `json:"priority"`
+	Env        string `json:"env"`
+	Motivation string `json:"motivation"`
+	Source     string `json:"source"`
+	Reason     string `json:"reason"`
+	By         string `json:"by"`
+}
+
+// ErrInvalid marks an event that breaks the contract; its message says which field.
+var ErrInvalid = errors.New("invalid event")
+
+func invalid(format string, a ...any) error {
+	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, a...))
+}
+
+// DecodeEvent reads one contract event from JSON and checks it: unknown fields, a
+// missing required field or a bad value give an ErrInvalid naming the field.
+func DecodeEvent(data []byte) (Event, error) {
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.DisallowUnknownFields()
+	var w wireEvent
+	if err := dec.Decode(&w); err != nil {
+		return Event{}, invalid("%s", jsonReason(err))
+	}
+	if dec.More() {
+		return Event{}, invalid("trailing data after the event object")
+	}
+	return w.event()
+}
+
+// DecodeEvents reads a JSON object or an array of them (POST /api/v1/events); an error
+// names the index of the bad event.
+func DecodeEvents(data []byte) ([]Event, error) {
+	trimmed := strings.TrimLeft(string(data), " \t\r\n")
+	if !strings.HasPrefix(trimmed, "[") {
+		e, err := DecodeEvent(data)
+		if err != nil {
+			return nil, err
+		}
+		return []Event{e}, nil
+	}
+	var raws []json.RawMessage
+	if err := json.Unmarshal(data, &raws); err != nil {
+		return nil, invalid("%s", jsonReason(err))
+	}
+	if len(raws) == 0 {
+		return nil, invalid("empty array: no events")
+	}
+	out := make([]Event, 0, len(raws))
+	for i, r := range raws {
+		e, err := DecodeEvent(r)
+		if err != nil {
+			return nil, fmt.Errorf("event %d: %w", i, err)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func jsonReason(err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Sprintf("malformed JSON at byte %d: %v", se.Offset, se)
+	case errors.As(err, &te):
+		return fmt.Sprintf("field %q must be a %s, not a JSON %s", te.Field, "string", te.Value)
+	case err.Error() == "EOF":
+		return "empty body: no event"
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
+}
+
+func (w wireEvent) event() (Event, error) {
+	e := Event{ID: strings.TrimSpace(w.ID), Ticket: strings.TrimSpace(w.Ticket), Type: EventType(w.Type),
+		Customer: strings.TrimSpace(w.Customer), Motivation: w.Motivation, Reason: w.Reason, By: w.By}
+	if e.Ticket == "" {
+		return Event{}, invalid(`missing required field "ticket"`)
+	}
+	if _, ok := rank[e.Type]; !ok {
+		if w.Type == "" {
+			return Event{}, invalid(`missing required field "type"`)
+		}
+		return Event{}, invalid("unknown event type %q", w.Type)
+	}
+	if w.At == "" {
+		return Event{}, invalid(`missing required field "at"`)
+	}
+	at, err := time.Parse(time.RFC3339, w.At)
+	if err != nil {
+		return Event{}, invalid(`field "at": %q is not RFC 3339 with an offset`, w.At)
+	}
+	e.At = at
+	if e.Env, err = ParseEnv(w.Env); err != nil {
+		return Event{}, invalid(`field "env": %v`, err)
+	}
+	if e.Source, err = ParseSource(w.Source); err != nil {
+		return Event{}, invalid(`field "source": %v`, err)
+	}
+	if w.Kind != "" {
+		if e.Kind, err = ParseKind(w.Kind); err != nil {
+			return Event{}, invalid(`field "kind": %v`, err)
+		}
+	}
+	if w.Priority != "" {
+		if e.Priority, err = ParsePriority(w.Priority); err != nil {
+			return Event{}, invalid(`field "priority": %v`, err)
+		}
+	}
+	switch e.Type {
+	case Created:
+		if e.Customer == "" {
+			return Event{}, invalid(`missing required field "customer" on created`)
+		}
+		if e.Kind == "" {
+			return Event{}, invalid(`missing required field "kind" on created`)
+		}
+		if e.Kind != Connection && e.Priority == NoPriority {
+			return Event{}, invalid(`missing required field "priority" on created %s`, e.Kind)
+		}
+		if e.Kind == Connection {
+			e.Priority = NoPriority
+		}
+	case PriorityChanged:
+		if e.Priority == NoPriority {
+			return Event{}, invalid(`missing required field "priority" on priority_changed`)
+		}
+	case Paused:
+		switch e.Reason {
+		case "", WaitCustomer, WaitThirdParty:
+		case "third-party":
+			e.Reason = WaitThirdParty
+		default:
+			return Event{}, invalid(`field "reason" on paused must be customer or third_party, not %q`, e.Reason)
+		}
+	}
+	return e, nil
+}
+
+// Compare orders events by `at`, then by the fixed rank of their type, then by every
+// other field, so that any arrival order of the same events yields the same sequence.
+func Compare(a, b Event) int {
+	if c := a.At.Compare(b.At); c != 0 {
+		return c
+	}
+	return cmp.Or(
+		cmp.Compare(rank[a.Type], rank[b.Type]),
+		cmp.Compare(a.ID, b.ID),
+		cmp.Compare(a.Priority, b.Priority),
+		cmp.Compare(a.Customer, b.Customer),
+		cmp.Compare(a.Kind, b.Kind),
+		cmp.Compare(a.Env, b.Env),
+		cmp.Compare(a.Source, b.Source),
+		cmp.Compare(a.Reason, b.Reason),
+		cmp.Compare(a.Motivation, b.Motivation),
+		cmp.Compare(a.By, b.By),
+		cmp.Compare(a.Ticket, b.Ticket),
+	)
+}
+
+// SortEvents sorts events into the order the state is derived in.
+func SortEvents(evs []Event) { slices.SortStableFunc(evs, Compare) }
