@@ -197,3 +197,17 @@ func (u *Updates) retarget(cal *Calendar, at time.Time, interval time.Duration, 
 		u.settle(cal, at)
 	}
 }
+
+// RiskAt is the instant at which the clock will have used share (0..1) of its target,
+// for at-risk warnings; zero when the clock is not running or has passed that point at
+// its current run's start.
+func (c *Clock) RiskAt(cal *Calendar, share float64) time.Time {
+	if !c.Running() || c.Breached {
+		return time.Time{}
+	}
+	left := time.Duration(share*float64(c.Target)) - c.Counted
+	if left <= 0 {
+		return c.Since
+	}
+	return cal.Due(c.Since, left)
+}
