@@ -1,0 +1,51 @@
+package config
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
+)
+
+func TestExampleLoads(t *testing.T) {
+	c, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tier, ok := c.TierOf("AGENCY-X"); !ok || tier != sla.Dedicated {
+		t.Errorf("TierOf(AGENCY-X) = %v, %v; want dedicated, true", tier, ok)
+	}
+	if c.Escalation.ServiceDelivery != DefaultServiceDelivery {
+		t.Errorf("service delivery = %q", c.Escalation.ServiceDelivery)
+	}
+	if got := c.ClosureDays(); len(got) != 1 || got[0].Date != (sla.Date{Year: 2026, Month: 5, Day: 15}) {
+		t.Errorf("closures = %v", got)
+	}
+}
+
+// Every bad file gives one line that names the line number and the key.
+func TestParseErrorsNameKeyAndLine(t *testing.T) {
+	for _, tc := range []struct{ name, yaml, want string }{
+		{"unknown key", "customers:\n  - id: a\n    tierr: standard\n", `x.yml:3: unknown key tierr`},
+		{"bad tier", "customers:\n  - id: a\n    tier: gold\n", `x.yml:3: tier: unknown tier "gold"`},
+		{"missing tier", "customers:\n  - id: a\n", `x.yml:2: customers[0].tier: missing`},
+		{"no customers", "language: en\n", `x.yml:1: customers: at least one customer`},
+		{"duplicate id", "customers:\n  - {id: a, tier: standard}\n  - {id: A, tier: standard}\n", `x.yml:3: customers[1].id: "A" appears twice`},
+		{"bad date", "customers:\n  - {id: a, tier: standard}\nclosures:\n  - date: 2026-13-01\n", `x.yml:4: date "2026-13-01" is not YYYY-MM-DD`},
+		{"bad share", "customers:\n  - {id: a, tier: standard}\nnotify:\n  at_risk_share: 1.5\n", `x.yml:4: notify.at_risk_share`},
+		{"bad duration", "customers:\n  - {id: a, tier: standard}\nnotify:\n  update_reminder_before: soon\n", `x.yml:4: duration "soon"`},
+		{"bad language", "language: fr\ncustomers:\n  - {id: a, tier: standard}\n", `x.yml:1: language: "fr"`},
+		{"shared channel", "customers:\n  - {id: a, tier: standard, slack_channels: [C1]}\n  - {id: b, tier: standard, slack_channels: [C1]}\n", `x.yml:3: customers[1].slack_channels: channel "C1" already belongs to a`},
+		{"not yaml", "customers: [\n", `x.yml: `},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("x.yml", []byte(tc.yaml))
+			if err == nil {
+				t.Fatalf("no error; want %q", tc.want)
+			}
+			if !strings.HasPrefix(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+				t.Errorf("error = %q; want one line starting with %q", err, tc.want)
+			}
+		})
+	}
+}
