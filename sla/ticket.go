@@ -77,6 +77,8 @@ func Replay(evs []Event, tierOf func(customer string) (Tier, bool), cals *Calend
 	c := sorted[created]
 	t.create(c, tierOf)
 	cal := cals.For(t.Tier)
+	t.Response.start(cal, c.At)
+	t.Resolution.start(cal, c.At)
 	for i, e := range sorted {
 		if i == created {
 			continue
