@@ -2,10 +2,9 @@ module github.com/digitaal-vlaanderen/magda-sla-bot
 
 go 1.26.0
 
-require github.com/rickar/cal/v2 v2.1.13
-
 require (
-	github.com/google/go-cmp v0.7.0 // indirect
-	github.com/mattn/go-sqlite3 v1.14.53 // indirect
-	go.yaml.in/yaml/v3 v3.0.6 // indirect
+	github.com/google/go-cmp v0.7.0
+	github.com/mattn/go-sqlite3 v1.14.53
+	github.com/rickar/cal/v2 v2.1.13
+	go.yaml.in/yaml/v3 v3.0.6
 )

@@ -1,0 +1,238 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
+	"github.com/mattn/go-sqlite3"
+)
+
+// The channels events arrive through (the events table's source column).
+const (
+	SourceAPI   = "api"
+	SourceJira  = "jira"
+	SourceSlack = "slack"
+	SourceTeams = "teams"
+	SourceCLI   = "cli"
+)
+
+func knownSource(s string) bool {
+	switch s {
+	case SourceAPI, SourceJira, SourceSlack, SourceTeams, SourceCLI:
+		return true
+	}
+	return false
+}
+
+// maxBatchEvents bounds one group commit, so that a flood of calls still gets answers
+// at a steady pace instead of one huge transaction.
+const maxBatchEvents = 2000
+
+// request is one Append call waiting for the writer goroutine.
+type request struct {
+	source, delivery string
+	received         time.Time
+	rows             []eventRow
+	done             chan result
+}
+
+type result struct {
+	stored int
+	err    error
+}
+
+// eventRow is an event ready to insert, encoded by the calling goroutine.
+type eventRow struct {
+	ticket, at, typ, id string
+	body                []byte
+}
+
+// Append stores events that came in through source (SourceAPI, SourceJira, ...) and
+// brings the state of their tickets up to date. It returns how many events were new.
+//
+// The call is all or nothing. An event whose non-empty ID this source already sent is
+// ignored; a non-empty deliveryID seen before (Jira's X-Atlassian-Webhook-Identifier)
+// makes the whole call a no-op. When Append returns nil the events are committed to
+// disk. Concurrent calls are committed together in one transaction (group commit);
+// once a call has been accepted it waits for that commit even if ctx ends, so that its
+// answer is true.
+func (db *DB) Append(ctx context.Context, source, deliveryID string, evs []sla.Event) (stored int, err error) {
+	rows, err := encodeEvents(source, evs)
+	if err != nil {
+		return 0, fmt.Errorf("append: %w", err)
+	}
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	r := &request{source: source, delivery: deliveryID, received: db.now(), rows: rows, done: make(chan result, 1)}
+	if err := db.submit(ctx, r); err != nil {
+		return 0, fmt.Errorf("append: %w", err)
+	}
+	res := <-r.done
+	return res.stored, res.err
+}
+
+// encodeEvents checks what the log needs of every event before anything is written.
+func encodeEvents(source string, evs []sla.Event) ([]eventRow, error) {
+	if !knownSource(source) {
+		return nil, invalid("unknown source %q (want api, jira, slack, teams or cli)", source)
+	}
+	rows := make([]eventRow, len(evs))
+	for i, e := range evs {
+		switch {
+		case e.Ticket == "":
+			return nil, invalid("event %d has no ticket", i)
+		case e.Type == "":
+			return nil, invalid("event %d (%s) has no type", i, e.Ticket)
+		case e.At.IsZero():
+			return nil, invalid("event %d (%s %s) has no time", i, e.Ticket, e.Type)
+		}
+		body, err := json.Marshal(e)
+		if err != nil {
+			return nil, invalid("event %d (%s %s): %v", i, e.Ticket, e.Type, err)
+		}
+		rows[i] = eventRow{ticket: e.Ticket, at: formatTime(e.At), typ: string(e.Type), id: e.ID, body: body}
+	}
+	return rows, nil
+}
+
+func (db *DB) submit(ctx context.Context, r *request) error {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	if db.closed {
+		return ErrClosed
+	}
+	select {
+	case db.reqs <- r:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// writeLoop is the single writer: it takes every call waiting, up to maxBatchEvents,
+// and commits them in one transaction, until Close closes reqs.
+func (db *DB) writeLoop() {
+	defer close(db.stopped)
+	for first := range db.reqs {
+		batch, n := []*request{first}, len(first.rows)
+	gather:
+		for n < maxBatchEvents {
+			select {
+			case r, ok := <-db.reqs:
+				if !ok {
+					break gather
+				}
+				batch, n = append(batch, r), n+len(r.rows)
+			default:
+				break gather
+			}
+		}
+		db.commit(batch)
+	}
+}
+
+// commit stores a batch in one transaction and answers its callers. If that fails, each
+// call is tried again in a transaction of its own, so that one call's bad events fail
+// that call alone.
+func (db *DB) commit(batch []*request) {
+	if len(batch) > 1 {
+		if stored, err := db.appendTx(batch); err == nil {
+			for i, r := range batch {
+				r.done <- result{stored: stored[i]}
+			}
+			return
+		}
+	}
+	for _, r := range batch {
+		stored, err := db.appendTx([]*request{r})
+		if err != nil {
+			r.done <- result{err: fmt.Errorf("append: %w", err)}
+			continue
+		}
+		r.done <- result{stored: stored[0]}
+	}
+}
+
+// appendTx inserts the events of reqs and refreshes the state of every ticket that got
+// a new event, in one transaction. The writer's context is not a caller's: a caller
+// leaving must not roll back the others' events.
+func (db *DB) appendTx(reqs []*request) (stored []int, err error) {
+	ctx := context.Background()
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	stored = make([]int, len(reqs))
+	var touched []string
+	seen := make(map[string]bool)
+	for i, r := range reqs {
+		keys, err := insertRequest(ctx, tx, r)
+		if err != nil {
+			return nil, err
+		}
+		stored[i] = len(keys)
+		for _, k := range keys {
+			if !seen[k] {
+				seen[k] = true
+				touched = append(touched, k)
+			}
+		}
+	}
+	now := formatTime(db.now())
+	for _, key := range touched {
+		if err := refreshTicket(ctx, tx, db.derive, key, now); err != nil {
+			return nil, err
+		}
+	}
+	return stored, tx.Commit()
+}
+
+// insertRequest inserts one call's events and returns the ticket key of each event it
+// stored; nothing when the delivery was stored before.
+func insertRequest(ctx context.Context, tx *sql.Tx, r *request) ([]string, error) {
+	received := formatTime(r.received)
+	if r.delivery != "" {
+		_, err := tx.ExecContext(ctx, `INSERT INTO deliveries (source, id, received_at) VALUES (?, ?, ?)`,
+			r.source, r.delivery, received)
+		if constraint(err, sqlite3.ErrConstraintPrimaryKey) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("delivery %s: %w", r.delivery, err)
+		}
+	}
+	var keys []string
+	for _, e := range r.rows {
+		ok, err := insertEvent(ctx, tx, r.source, received, e)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			keys = append(keys, e.ticket)
+		}
+	}
+	return keys, nil
+}
+
+// insertEvent stores one event; false when its id was stored before.
+func insertEvent(ctx context.Context, tx *sql.Tx, source, received string, e eventRow) (bool, error) {
+	var id any
+	if e.id != "" {
+		id = e.id
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO events (ticket, at, type, event_id, source, body, received_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, e.ticket, e.at, e.typ, id, source, e.body, received)
+	switch {
+	case constraint(err, sqlite3.ErrConstraintUnique):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("event %s %s: %w", e.ticket, e.typ, err)
+	}
+	return true, nil
+}

@@ -1,0 +1,218 @@
+package storage_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
+	"github.com/google/go-cmp/cmp"
+)
+
+func mustAppend(t *testing.T, db *storage.DB, evs ...sla.Event) {
+	t.Helper()
+	if _, err := db.Append(context.Background(), storage.SourceAPI, "", evs); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// fleet stores tickets whose soonest running due times differ (R5.1-R5.3), as of
+// Friday 2026-07-10.
+func fleet(t *testing.T, db *storage.DB) {
+	t.Helper()
+	mon := dt(2026, 7, 6, 10, 0)
+	mustAppend(t, db,
+		// dedicated P1 reported Friday 10:00: response due 11:00 (R5.1).
+		created("D-P1", "agency-x", sla.P1, dt(2026, 7, 10, 10, 0)),
+		// dedicated P2 reported Monday, responded: resolution and next update run (R5.3).
+		created("D-P2", "agency-x", sla.P2, mon), ev("D-P2", sla.Responded, mon.Add(30*time.Minute)),
+		// standard P3 paused: no running clock, listed last.
+		created("S-P3", "agency-y", sla.P3, mon),
+		sla.Event{Ticket: "S-P3", Type: sla.Paused, At: mon.Add(time.Hour), Reason: sla.WaitCustomer},
+		// standard P4 resolved.
+		created("S-P4", "agency-y", sla.P4, mon), ev("S-P4", sla.Resolved, mon.Add(2*time.Hour)),
+		// standard P2 reported Friday 9:00: response due 13:00.
+		created("S-P2", "agency-y", sla.P2, dt(2026, 7, 10, 9, 0)),
+		// not known: no created event.
+		ev("GHOST", sla.Responded, mon),
+	)
+}
+
+func keys(ts []sla.Ticket) []string {
+	var ks []string
+	for _, t := range ts {
+		ks = append(ks, t.Key)
+	}
+	return ks
+}
+
+func TestTickets(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	fleet(t, db)
+	tests := []struct {
+		name string
+		f    storage.Filter
+		want []string
+	}{
+		// D-P2's update (R5.3, one per day) was due Tuesday: soonest. S-P4 and S-P3 have
+		// no running clock, so they come last, by key.
+		{"all", storage.Filter{}, []string{"D-P2", "D-P1", "S-P2", "S-P3", "S-P4"}},
+		{"open only", storage.Filter{OpenOnly: true}, []string{"D-P2", "D-P1", "S-P2", "S-P3"}},
+		{"customer", storage.Filter{Customer: "agency-y"}, []string{"S-P2", "S-P3", "S-P4"}},
+		{"customer open", storage.Filter{Customer: "agency-y", OpenOnly: true}, []string{"S-P2", "S-P3"}},
+		{"limit", storage.Filter{Limit: 2}, []string{"D-P2", "D-P1"}},
+		{"unknown customer", storage.Filter{Customer: "nobody"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts, err := db.Tickets(ctx, tt.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, keys(ts)); diff != "" {
+				t.Errorf("Tickets(%+v) (-want +got):\n%s", tt.f, diff)
+			}
+		})
+	}
+}
+
+func TestCounts(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	fleet(t, db)
+	tests := []struct {
+		name string
+		now  time.Time
+		want []storage.Count
+	}{
+		{"Friday 10:30", dt(2026, 7, 10, 10, 30), []storage.Count{
+			// D-P2: the update due Tuesday has passed; its resolution (16h from Monday
+			// 10:00) was due Tuesday 17:00.
+			{Customer: "agency-x", Priority: "P1", Open: 1},
+			{Customer: "agency-x", Priority: "P2", Open: 1, Breached: 2},
+			{Customer: "agency-y", Priority: "P2", Open: 1},
+			{Customer: "agency-y", Priority: "P3", Open: 1, Paused: 1},
+		}},
+		{"Friday 13:30", dt(2026, 7, 10, 13, 30), []storage.Count{
+			{Customer: "agency-x", Priority: "P1", Open: 1, Breached: 1}, // response due 11:00
+			{Customer: "agency-x", Priority: "P2", Open: 1, Breached: 2},
+			{Customer: "agency-y", Priority: "P2", Open: 1, Breached: 1}, // response due 13:00
+			{Customer: "agency-y", Priority: "P3", Open: 1, Paused: 1},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := db.Counts(ctx, tt.now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Counts (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestRederive(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "magda.db")
+	db := openAt(t, path, derive)
+	fleet(t, db)
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// agency-y becomes dedicated (R1.1): its tickets count in the 8-17 window.
+	moved := deriveWith(map[string]sla.Tier{"agency-x": sla.Dedicated, "agency-y": sla.Dedicated})
+	db = openAt(t, path, moved)
+	if tk, _, _ := db.Ticket(ctx, "S-P2"); tk.Tier != sla.Standard {
+		t.Fatalf("before Rederive: tier %q, want the stored standard", tk.Tier)
+	}
+	n, err := db.Rederive(ctx)
+	if err != nil || n != 6 {
+		t.Fatalf("Rederive = %d, %v; want 6 (GHOST included)", n, err)
+	}
+	for _, key := range []string{"D-P1", "D-P2", "S-P2", "S-P3", "S-P4"} {
+		evs, _ := db.Events(ctx, key)
+		got, _, err := db.Ticket(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(moved(evs), got, sameInstant); diff != "" {
+			t.Errorf("%s after Rederive (-want +got):\n%s", key, diff)
+		}
+	}
+	ts, _ := db.Tickets(ctx, storage.Filter{Customer: "agency-y", OpenOnly: true})
+	if len(ts) != 2 || ts[0].Tier != sla.Dedicated {
+		t.Errorf("list after Rederive: %v, want agency-y's open tickets as dedicated", keys(ts))
+	}
+}
+
+func TestEscalations(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	mustAppend(t, db, created("MAGDA-1", "agency-x", sla.P1, dt(2026, 7, 10, 10, 0)))
+	first := storage.Escalation{Ticket: "MAGDA-1", Level: 1, By: "bot", Reason: "P1 reported (R7.1)", At: dt(2026, 7, 10, 10, 0)}
+	second := storage.Escalation{Ticket: "MAGDA-1", Level: 2, By: "carol", Reason: "no fix in sight", At: dt(2026, 7, 10, 12, 0)}
+	for _, e := range []storage.Escalation{second, first} {
+		if err := db.RecordEscalation(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := db.Escalations(ctx, "MAGDA-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]storage.Escalation{first, second}, got, sameInstant); diff != "" {
+		t.Errorf("Escalations (-want +got):\n%s", diff)
+	}
+
+	bad := []struct {
+		name string
+		e    storage.Escalation
+		want error
+	}{
+		{"level 0", storage.Escalation{Ticket: "MAGDA-1", Level: 0, By: "bot", At: first.At}, storage.ErrInvalid},
+		{"level 3 (R7 has two steps)", storage.Escalation{Ticket: "MAGDA-1", Level: 3, By: "bot", At: first.At}, storage.ErrInvalid},
+		{"no by", storage.Escalation{Ticket: "MAGDA-1", Level: 1, At: first.At}, storage.ErrInvalid},
+		{"no time", storage.Escalation{Ticket: "MAGDA-1", Level: 1, By: "bot"}, storage.ErrInvalid},
+		{"ticket without events", storage.Escalation{Ticket: "MAGDA-404", Level: 1, By: "bot", At: first.At}, storage.ErrNotFound},
+	}
+	for _, b := range bad {
+		if err := db.RecordEscalation(ctx, b.e); !errors.Is(err, b.want) {
+			t.Errorf("%s: RecordEscalation = %v, want %v", b.name, err, b.want)
+		}
+	}
+	if got, _ := db.Escalations(ctx, "MAGDA-1"); len(got) != 2 {
+		t.Errorf("after rejected escalations: %d recorded, want 2", len(got))
+	}
+}
+
+func TestOpenRejects(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		path string
+		opts storage.Options
+	}{
+		{"no Derive", filepath.Join(dir, "a.db"), storage.Options{}},
+		{"in memory", ":memory:", storage.Options{Derive: derive}},
+		{"missing directory", filepath.Join(dir, "no", "such", "a.db"), storage.Options{Derive: derive}},
+	}
+	for _, tt := range tests {
+		if db, err := storage.Open(tt.path, tt.opts); err == nil {
+			db.Close()
+			t.Errorf("%s: Open succeeded", tt.name)
+		}
+	}
+}
+
+func TestPing(t *testing.T) {
+	db := openDB(t)
+	if err := db.Ping(context.Background()); err != nil {
+		t.Errorf("Ping = %v", err)
+	}
+}

@@ -1,0 +1,201 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
+)
+
+// refreshTicket derives a ticket's state from all of its events (sla.Replay sorts them
+// by `at`, so the order they arrived in does not matter) and stores it.
+func refreshTicket(ctx context.Context, tx *sql.Tx, derive func([]sla.Event) sla.Ticket, key, now string) error {
+	evs, err := ticketEvents(ctx, tx, key)
+	if err != nil {
+		return err
+	}
+	t, err := safeDerive(derive, key, evs)
+	if err != nil {
+		return err
+	}
+	return upsertTicket(ctx, tx, key, t, now)
+}
+
+// safeDerive turns a panic in the caller's Derive into an error, so that the writer
+// goroutine lives on and only the calls touching that ticket fail.
+func safeDerive(derive func([]sla.Event) sla.Ticket, key string, evs []sla.Event) (t sla.Ticket, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("derive %s: panic: %v", key, p)
+		}
+	}()
+	t = derive(evs)
+	t.Key = key
+	return t, nil
+}
+
+// ticketEvents loads a ticket's events in arrival order.
+func ticketEvents(ctx context.Context, tx *sql.Tx, key string) ([]sla.Event, error) {
+	m, err := eventsBetween(ctx, tx, key, key)
+	if err != nil {
+		return nil, fmt.Errorf("events of %s: %w", key, err)
+	}
+	return m[key], nil
+}
+
+// dueUnix is a clock's due instant while it runs (R5.1, R5.2), else NULL: a paused or
+// stopped clock is due at no instant.
+func dueUnix(c *sla.Clock) *int64 {
+	if !c.Running() {
+		return nil
+	}
+	u := c.Due.Unix()
+	return &u
+}
+
+// updateDueUnix is when the next R5.3 progress update is due while that clock runs.
+func updateDueUnix(u *sla.Updates) *int64 {
+	if !u.Running() {
+		return nil
+	}
+	d := u.Due.Unix()
+	return &d
+}
+
+func soonest(dues ...*int64) *int64 {
+	var min *int64
+	for _, d := range dues {
+		if d != nil && (min == nil || *d < *min) {
+			min = d
+		}
+	}
+	return min
+}
+
+// upsertTicket stores t with the columns that lists and metrics filter on.
+func upsertTicket(ctx context.Context, tx *sql.Tx, key string, t sla.Ticket, now string) error {
+	data, err := json.Marshal(t)
+	if err != nil {
+		return fmt.Errorf("ticket %s: %w", key, err)
+	}
+	resp, res, upd := dueUnix(t.Response), dueUnix(t.Resolution), updateDueUnix(t.Updates)
+	missed := 0
+	if t.Updates != nil {
+		missed = t.Updates.Missed
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO tickets (key, known, customer, tier, kind, priority, state,
+			response_due, resolution_due, next_update_due, next_due, response_breached,
+			resolution_breached, updates_missed, escalation, data, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET known = excluded.known, customer = excluded.customer,
+			tier = excluded.tier, kind = excluded.kind, priority = excluded.priority,
+			state = excluded.state, response_due = excluded.response_due,
+			resolution_due = excluded.resolution_due, next_update_due = excluded.next_update_due,
+			next_due = excluded.next_due, response_breached = excluded.response_breached,
+			resolution_breached = excluded.resolution_breached,
+			updates_missed = excluded.updates_missed, escalation = excluded.escalation,
+			data = excluded.data, updated_at = excluded.updated_at`,
+		key, t.Known, t.Customer, string(t.Tier), string(t.Kind), t.Priority.String(), string(t.State),
+		resp, res, upd, soonest(resp, res, upd),
+		t.Response != nil && t.Response.Breached, t.Resolution != nil && t.Resolution.Breached,
+		missed, t.Escalation, data, now)
+	if err != nil {
+		return fmt.Errorf("ticket %s: %w", key, err)
+	}
+	return nil
+}
+
+// rederiveChunk is how many tickets Rederive refreshes per transaction: large enough to
+// share the commit, small enough not to hold the writer back from Append for long.
+const rederiveChunk = 1000
+
+// Rederive recomputes every ticket's state from the event log, for a start-up after the
+// configuration changed (a customer's tier, closure days). It returns how many tickets
+// it refreshed. It commits chunk by chunk, so Append calls interleave with it.
+func (db *DB) Rederive(ctx context.Context) (int, error) {
+	n, after := 0, ""
+	for {
+		k, last, err := db.rederiveFrom(ctx, after)
+		n += k
+		if err != nil {
+			return n, fmt.Errorf("rederive: %w", err)
+		}
+		if k == 0 {
+			return n, nil
+		}
+		after = last
+	}
+}
+
+// rederiveFrom refreshes the next chunk of tickets after key `after`.
+func (db *DB) rederiveFrom(ctx context.Context, after string) (n int, last string, err error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, "", err
+	}
+	defer tx.Rollback()
+	keys, err := ticketKeys(ctx, tx, after, rederiveChunk)
+	if err != nil || len(keys) == 0 {
+		return 0, "", err
+	}
+	byTicket, err := eventsBetween(ctx, tx, keys[0], keys[len(keys)-1])
+	if err != nil {
+		return 0, "", err
+	}
+	now := formatTime(db.now())
+	for _, key := range keys {
+		t, err := safeDerive(db.derive, key, byTicket[key])
+		if err != nil {
+			return 0, "", err
+		}
+		if err := upsertTicket(ctx, tx, key, t, now); err != nil {
+			return 0, "", err
+		}
+	}
+	return len(keys), keys[len(keys)-1], tx.Commit()
+}
+
+func ticketKeys(ctx context.Context, tx *sql.Tx, after string, limit int) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT key FROM tickets WHERE key > ? ORDER BY key LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var keys []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, err
+		}
+		keys = append(keys, k)
+	}
+	return keys, rows.Err()
+}
+
+// eventsBetween loads the events of the tickets from first to last (keys inclusive) in
+// one pass over the events index, grouped by ticket in arrival order.
+const eventsQuery = `SELECT ticket, body FROM events WHERE ticket BETWEEN ? AND ? ORDER BY ticket, seq`
+
+func eventsBetween(ctx context.Context, tx *sql.Tx, first, last string) (map[string][]sla.Event, error) {
+	rows, err := tx.QueryContext(ctx, eventsQuery, first, last)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[string][]sla.Event)
+	for rows.Next() {
+		var key string
+		var body []byte
+		if err := rows.Scan(&key, &body); err != nil {
+			return nil, err
+		}
+		var e sla.Event
+		if err := json.Unmarshal(body, &e); err != nil {
+			return nil, fmt.Errorf("event of %s: %w", key, err)
+		}
+		out[key] = append(out[key], e)
+	}
+	return out, rows.Err()
+}
