@@ -1,0 +1,92 @@
+// Package jira owns what Jira Service Management sends the bot: it verifies webhooks
+// (X-Hub-Signature) and maps them to the contract's generic ticket events (sla.Event).
+// It knows nothing of storage or chat: Handler takes a small Store, and cmd/bot mounts
+// it on POST /webhooks/jira.
+//
+// # Webhook events
+//
+// Register one webhook (Jira settings, System, WebHooks) with a secret, for the events
+// "Issue created", "Issue updated" and "Comment created". Every other webhook event is
+// acknowledged (200) and ignored; so is the comment that jira:issue_updated carries,
+// since comment_created maps it. An edited comment (comment_updated) changes nothing.
+//
+//   - jira:issue_created gives `created` at fields.created (else the timestamp), by the
+//     reporter, with the customer, kind, priority (none for a connection request, R2.3),
+//     environment, TNI motivation (R4.2) and source (R3.1) described below.
+//   - jira:issue_updated gives, at the webhook's timestamp and by its user, the events
+//     of each status change of the changelog, and `priority_changed` (reason "changed in
+//     Jira", R4.1) for a change between priorities that map differently. Changelog items
+//     are matched on fieldId ("status", "priority"), since the field name is localized
+//     ("Prioriteit"), and on the name when fieldId is absent.
+//   - comment_created: a public comment (jsdPublic true) by an agent gives one `updated`
+//     at the comment's creation: sla counts an update as the first response when none
+//     was given yet (R5.1), and as a progress update always (R5.3), so no separate
+//     `responded` is needed. An agent is any author who is not the customer; the
+//     customer is a portal-only account (accountType "customer") or the issue's reporter
+//     when the payload carries it (Jira Cloud's comment payloads do not). A public
+//     comment by the customer on an issue in a waiting-for-customer status gives
+//     `resumed` (R3.4). Internal notes (jsdPublic false or absent) give nothing.
+//
+// A status change from one status to another gives, in this order: `responded` when it
+// leaves an initial status for a non-initial one (the first move, R5.1); `resumed` when
+// it leaves a waiting status for a non-waiting one; `reopened` when it leaves a done
+// status for a non-done one (R5.2); `paused` with reason customer or third_party when it
+// enters a waiting status (R3.4); `resolved` when it enters a done status from a
+// non-done one. So "Waiting for support" → "Waiting for customer" is responded + paused,
+// "Waiting for customer" → "In Progress" is resumed, "In Progress" → "Resolved" is
+// resolved and "Resolved" → "In Progress" is reopened. A status in no list is ordinary
+// work: "In Progress", "Work in progress" and "In behandeling" need no entry.
+//
+// Event ids are deterministic, so a redelivery is recognised even without the delivery
+// header: "jira:issue_created:KEY", "jira:issue_updated:KEY:CHANGELOG-ID:N" (N counts
+// the events of one delivery from 0) and "jira:comment_created:KEY:COMMENT-ID". Times
+// are read as UTC instants.
+//
+// A body that is not JSON, lacks an issue key, or whose customer, kind, priority,
+// environment or channel on creation (or new priority on update) maps to nothing is
+// refused with a one-line reason (400) and changes nothing.
+//
+// # Mapping defaults (DefaultMapping)
+//
+// Names match without regard to case. Statuses (statuses):
+//   - initial: Waiting for support, Open, New, To Do, Wachten op ondersteuning, Nieuw, Te doen
+//   - waiting_customer: Waiting for customer, Wachten op klant, Wachten op afnemer
+//   - waiting_third_party: Waiting for third party, Pending, Wachten op derde partij,
+//     Wachten op derden
+//   - done: Resolved, Done, Closed, Canceled, Cancelled, Declined, Opgelost, Gesloten,
+//     Afgehandeld, Geannuleerd
+//
+// Priorities (priorities): P1 Highest, Critical, Blocker, P1, Hoogste, Kritiek; P2 High,
+// P2, Hoog; P3 Medium, P3, Gemiddeld, Normaal; P4 Low, Lowest, Minor, Trivial, P4, Laag,
+// Laagste.
+//
+// Kinds (kinds), matched on the request type's name, then on the issue type's name:
+//   - incident: Report an incident, Report a system problem, Incident, [System] Incident,
+//     Incidentmelding, Incident melden, Storing melden
+//   - question: Ask a question, Get IT help, Question, Vraag, Ondersteuningsvraag,
+//     Een vraag stellen
+//   - connection: Connection request, New service request, Service request,
+//     [System] Service request, Aansluitingsaanvraag, Aansluiting aanvragen
+//
+// The request type is read from request_type_field, customfield_10010 ("Customer
+// Request Type" on Jira Cloud).
+//
+// Customer (customer): id_field is unset; organization_field is customfield_10002 (JSM
+// "Organizations"); organizations (organization name → customer id) is empty, so an
+// organization is taken only when its name is a configured customer id. An issue whose
+// customer is not found, or is not a configured customer, is refused.
+//
+// Environment (env): field and motivation_field are unset, so every ticket is on prod
+// and has no motivation; set them to the custom fields of the site. Values: prod Prod,
+// Production, Productie; tni TNI, Test, Test en integratie, Test & integratie. An empty
+// field means prod; any other value is refused.
+//
+// Source (source): field is unset. The value of field, when set and filled in, is
+// looked up in the lists; otherwise the request type's name is (so the request type
+// linked to the mail channel can say mail); an issue with a request type that matches
+// no list came through the portal; an issue without a request type was made in Jira
+// itself by an agent and gets without_request_type, phone. Lists: portal Portal,
+// Portaal, Customer portal, Klantenportaal; mail Email, E-mail, Mail, Emailed request,
+// Email request, E-mailaanvraag; phone Phone, Telefoon, Phone call; chat Chat, Slack,
+// Teams.
+package jira
