@@ -39,7 +39,7 @@ type View struct {
 }
 
 // At views the ticket at now with the calendars its clocks count in.
-func (t *Ticket) At(cals *Calendars, now time.Time) View {
+func (t Ticket) At(cals *Calendars, now time.Time) View {
 	cal := cals.For(t.Tier)
 	v := View{
 		Ticket: t.Key, Customer: t.Customer, Tier: t.Tier, Kind: t.Kind,
