@@ -107,7 +107,7 @@ func TestHolidaysIn_R3_3(t *testing.T) {
 		{2026, 5, 14}: PublicHoliday, {2026, 5, 25}: PublicHoliday, {2026, 7, 21}: PublicHoliday,
 		{2026, 8, 15}: PublicHoliday, {2026, 11, 1}: PublicHoliday, {2026, 11, 11}: PublicHoliday,
 		{2026, 12, 25}: PublicHoliday,
-		{2026, 7, 11}: FlemishHoliday, {2026, 11, 2}: FlemishHoliday, {2026, 11, 15}: FlemishHoliday,
+		{2026, 7, 11}:  FlemishHoliday, {2026, 11, 2}: FlemishHoliday, {2026, 11, 15}: FlemishHoliday,
 		{2026, 12, 26}: FlemishHoliday, {2026, 12, 27}: FlemishHoliday, {2026, 12, 28}: FlemishHoliday,
 		{2026, 12, 29}: FlemishHoliday, {2026, 12, 30}: FlemishHoliday, {2026, 12, 31}: FlemishHoliday,
 		{2026, 5, 15}: ClosureDay,

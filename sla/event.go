@@ -27,10 +27,12 @@ const (
 )
 
 // rank orders events that happen at the same instant: the ticket exists before
-// anything happens to it, and a priority change applies before the clocks move.
+// anything happens to it, a reopen comes before what happens to the reopened ticket
+// (Jira moves a resolved ticket straight to a waiting status), and a priority change
+// applies before the clocks move.
 var rank = map[EventType]int{
-	Created: 0, PriorityChanged: 1, Responded: 2, Updated: 3, Paused: 4,
-	Resumed: 5, Escalated: 6, Resolved: 7, Reopened: 8,
+	Created: 0, Reopened: 1, PriorityChanged: 2, Responded: 3, Updated: 4, Paused: 5,
+	Resumed: 6, Escalated: 7, Resolved: 8,
 }
 
 // Pause reasons of R3.4.

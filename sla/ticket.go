@@ -162,6 +162,9 @@ func (t *Ticket) Apply(cal *Calendar, e Event) {
 			t.Updates.update(cal, at)
 		}
 	case Paused:
+		if t.State == PausedState && e.Reason != "" {
+			t.PauseReason = e.Reason // from waiting on the customer to a third party
+		}
 		if t.State != Open {
 			return
 		}

@@ -208,9 +208,9 @@ func TestTicket_R5_3_LateUpdateCountsMissesThenRestarts(t *testing.T) {
 func TestTicket_R5_3_PauseStopsUpdateClock(t *testing.T) {
 	evs := []Event{
 		created("ded", Incident, P2, dt(2026, 3, 2, 8, 0)),
-		ev(Responded, dt(2026, 3, 2, 9, 0)), // next update Tue 09:00 (9h)
+		ev(Responded, dt(2026, 3, 2, 9, 0)),                                                  // next update Tue 09:00 (9h)
 		{Ticket: "MAGDA-1", Type: Paused, Reason: WaitThirdParty, At: dt(2026, 3, 2, 13, 0)}, // 4h counted
-		ev(Resumed, dt(2026, 3, 4, 10, 0)), // 5h left: Wed 15:00
+		ev(Resumed, dt(2026, 3, 4, 10, 0)),                                                   // 5h left: Wed 15:00
 	}
 	if u := Replay(evs[:3], tierOf, cals).At(cals, dt(2026, 3, 3, 12, 0)).Updates; u.NextDue != nil || u.Missed != 0 {
 		t.Errorf("paused: %+v; want no next due, none missed", u)
@@ -362,5 +362,19 @@ func TestSuggest_R4_3(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestTicket_R3_4_ReopenedStraightIntoAPause(t *testing.T) {
+	at := dt(2026, 3, 3, 10, 0)
+	tk := Replay([]Event{
+		created("std", Incident, P3, dt(2026, 3, 2, 9, 0)),
+		ev(Resolved, dt(2026, 3, 2, 12, 0)),
+		{Ticket: "MAGDA-1", Type: Paused, Reason: WaitCustomer, At: at},
+		ev(Reopened, at),
+		{Ticket: "MAGDA-1", Type: Paused, Reason: WaitThirdParty, At: at.Add(time.Hour)},
+	}, tierOf, cals)
+	if tk.State != PausedState || tk.PauseReason != WaitThirdParty || !tk.PausedAt.Equal(at) {
+		t.Errorf("state %s (%s since %v); want paused for a third party since %v", tk.State, tk.PauseReason, tk.PausedAt, at)
 	}
 }
