@@ -1,0 +1,412 @@
+package commands
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
+)
+
+// Parse reads a /magda command text: Dutch or English words, any case, extra spaces and
+// a leading "magda", "/magda" or "@magda" allowed. It is pure. Empty text is help.
+//
+// A bad command gives an *Error (CodeInvalid) whose message, in the asker's language,
+// says what is wrong. Unknown input gives the help command (Input and Suggestion set)
+// with such an error: "I don't know “slaa MAGDA-1”. Did you mean `sla MAGDA-1`?".
+func Parse(text string) (Command, error) {
+	p := &parser{src: text, words: split(text)}
+	if len(p.words) > 0 {
+		switch strings.TrimRight(p.words[0].lo, ",:") {
+		case "magda", "/magda", "@magda":
+			p.words = p.words[1:]
+		}
+	}
+	if len(p.words) == 0 {
+		return Command{Verb: VerbHelp, Lang: English, Guessed: true}, nil
+	}
+	first := p.words[0].lo
+	var (
+		c   Command
+		err error
+	)
+	switch first {
+	case "sla", "when", "wanneer", "due":
+		c, err = p.sla()
+	case "explain", "why", "waarom", "uitleg":
+		c, err = p.explain()
+	case "prio", "priority", "prioriteit":
+		c, err = p.prio()
+	case "escalate", "escaleer", "escaleren":
+		c, err = p.keyed(VerbEscalate, "escalate MAGDA-123 [reason]", "escaleer MAGDA-123 [reden]")
+	case "update":
+		c, err = p.keyed(VerbUpdate, "update MAGDA-123 TEXT", "update MAGDA-123 TEKST")
+	case "pause", "pauzeer", "pauzeren":
+		c, err = p.pause()
+	case "resume", "hervat", "hervatten":
+		c, err = p.keyed(VerbResume, "resume MAGDA-123", "hervat MAGDA-123")
+		c.Text = ""
+	case "maintenance", "onderhoud":
+		c.Verb = VerbMaintenance
+	case "holidays", "feestdagen":
+		c, err = p.holidays()
+	case "help", "hulp", "?":
+		c.Verb = VerbHelp
+	default:
+		return p.unknown()
+	}
+	p.mark(first)
+	c.Lang, c.Guessed = p.language()
+	if err != nil {
+		return c, p.fail(err)
+	}
+	return c, nil
+}
+
+// word is one whitespace-separated word of the text, with where it starts, so that free
+// text (an update, a reason) is taken from the original as typed.
+type word struct {
+	s, lo string
+	start int
+}
+
+func split(text string) []word {
+	var out []word
+	start := -1
+	for i, r := range text {
+		if unicode.IsSpace(r) {
+			if start >= 0 {
+				out = append(out, word{s: text[start:i], lo: strings.ToLower(text[start:i]), start: start})
+				start = -1
+			}
+		} else if start < 0 {
+			start = i
+		}
+	}
+	if start >= 0 {
+		out = append(out, word{s: text[start:], lo: strings.ToLower(text[start:]), start: start})
+	}
+	return out
+}
+
+type parser struct {
+	src   string
+	words []word
+	lang  Lang // "" until a word tells
+}
+
+// usage is a parse failure in both languages; Parse picks one when the language is known.
+type usage struct{ en, nl string }
+
+func (u *usage) Error() string { return u.en }
+
+func bad(en, nl string, a ...any) error {
+	return &usage{fmt.Sprintf(en, a...), fmt.Sprintf(nl, a...)}
+}
+
+func (p *parser) fail(err error) error {
+	u := err.(*usage)
+	l, _ := p.language()
+	return &Error{Code: CodeInvalid, Message: l.pick(u.en, u.nl), Err: u}
+}
+
+// mark notes the language a keyword tells; Dutch wins when both were used.
+func (p *parser) mark(lo string) {
+	if l, ok := langOf[lo]; ok && (l == Dutch || p.lang == "") {
+		p.lang = l
+	}
+}
+
+func (p *parser) language() (Lang, bool) {
+	if p.lang == "" {
+		return English, true
+	}
+	return p.lang, false
+}
+
+// rest is the original text after the first n words, trimmed.
+func (p *parser) rest(n int) string {
+	if n >= len(p.words) {
+		return ""
+	}
+	return strings.TrimSpace(p.src[p.words[n].start:])
+}
+
+// trimQuestion drops a question mark ending the text, where no free text follows.
+func (p *parser) trimQuestion() {
+	for n := len(p.words); n > 1; n = len(p.words) {
+		w := &p.words[n-1]
+		w.s, w.lo = strings.TrimRight(w.s, "?"), strings.TrimRight(w.lo, "?")
+		if w.s != "" {
+			return
+		}
+		p.words = p.words[:n-1]
+	}
+}
+
+// isKey reports whether s looks like a ticket key: PROJECT-123.
+func isKey(s string) bool {
+	dash := strings.LastIndexByte(s, '-')
+	if dash < 1 || dash == len(s)-1 || len(s) > 40 {
+		return false
+	}
+	for i, r := range s[:dash] {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && (r >= '0' && r <= '9' || r == '_')) {
+			return false
+		}
+	}
+	for _, r := range s[dash+1:] {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func isPriority(lo string) (sla.Priority, bool) {
+	if len(lo) != 2 || lo[0] != 'p' {
+		return sla.NoPriority, false
+	}
+	p, err := sla.ParsePriority(lo)
+	return p, err == nil
+}
+
+var kindWords = map[string]sla.Kind{
+	"incident": sla.Incident, "incidentmelding": sla.Incident,
+	"question": sla.Question, "vraag": sla.Question, "ondersteuningsvraag": sla.Question,
+	"connection": sla.Connection, "aansluiting": sla.Connection, "aansluitingsaanvraag": sla.Connection,
+}
+
+var envWords = map[string]sla.Env{"tni": sla.TNI, "prod": sla.Prod, "production": sla.Prod, "productie": sla.Prod}
+
+// fillers may surround the arguments of a question ("when is P2 due for …").
+var fillers = map[string]bool{
+	"is": true, "due": true, "a": true, "an": true, "the": true, "een": true, "de": true,
+	"het": true, "ticket": true, "sla": true, "when": true, "wanneer": true, "now": true,
+	"nu": true, "on": true, "op": true, "if": true, "als": true, "reported": true, "gemeld": true,
+}
+
+// sla reads the sla family: a ticket card, a what-if or a customer's tickets. After
+// "for"/"voor" everything is the customer; before it, or without it, the priority, kind
+// and environment words are picked out and the other words name the customer.
+func (p *parser) sla() (Command, error) {
+	p.trimQuestion()
+	toks := p.words[1:]
+	head, customer, hasFor := toks, "", false
+	for i, w := range toks {
+		if w.lo == "for" || w.lo == "voor" {
+			p.mark(w.lo)
+			head, customer, hasFor = toks[:i], joinWords(toks[i+1:]), true
+			break
+		}
+	}
+	question := hasFor || p.words[0].lo != "sla"
+	var (
+		c      = Command{Verb: VerbCustomer}
+		envSet bool
+		rest   []string
+	)
+	for _, w := range head {
+		if pr, ok := isPriority(w.lo); ok {
+			if c.Priority != sla.NoPriority {
+				return c, bad("Give one priority, not %s and %s.", "Geef één prioriteit, niet %s en %s.", c.Priority, pr)
+			}
+			c.Priority = pr
+			continue
+		}
+		if k, ok := kindWords[w.lo]; ok {
+			if c.Kind != "" && c.Kind != k {
+				return c, bad("Give one kind, not %s and %s.", "Geef één soort, niet %s en %s.", c.Kind, k)
+			}
+			c.Kind = k
+		} else if e, ok := envWords[w.lo]; ok {
+			c.Env, envSet = e, true
+		} else if isKey(w.s) && c.Ticket == "" {
+			c.Ticket = strings.ToUpper(w.s)
+			continue
+		} else if !question || !fillers[w.lo] {
+			rest = append(rest, w.s)
+			continue
+		}
+		p.mark(w.lo)
+	}
+	if hasFor && len(rest) > 0 {
+		return c, bad("I don't understand “%s” before “for”. Try `sla P2 for agency-x`.",
+			"Ik begrijp “%s” voor “voor” niet. Probeer `sla P2 voor agentschap-x`.", strings.Join(rest, " "))
+	}
+	if !hasFor {
+		customer = strings.Join(rest, " ")
+	} else if customer == "" {
+		return c, bad("For which customer? Try `sla P2 for agency-x`.", "Voor welke klant? Probeer `sla P2 voor agentschap-x`.")
+	}
+	switch {
+	case c.Ticket != "":
+		if c.Priority != sla.NoPriority || c.Kind != "" || envSet || customer != "" {
+			return c, bad("Ask about a ticket (`sla MAGDA-123`) or a priority (`sla P2 for agency-x`), not both.",
+				"Vraag naar een ticket (`sla MAGDA-123`) of een prioriteit (`sla P2 voor agentschap-x`), niet beide.")
+		}
+		c.Verb = VerbTicket
+	case c.Priority != sla.NoPriority || c.Kind != "" || envSet:
+		c.Verb, c.Customer = VerbWhatIf, customer
+		if c.Kind == "" {
+			c.Kind = sla.Incident
+		}
+		if c.Env == "" {
+			c.Env = sla.Prod
+		}
+		if c.Kind == sla.Connection {
+			c.Priority = sla.NoPriority // R2.3: connection requests have no priority
+		} else if c.Priority == sla.NoPriority {
+			return c, bad("Which priority? Try `sla P2 %s for agency-x`.", "Welke prioriteit? Probeer `sla P2 %s voor agentschap-x`.", c.Kind)
+		}
+	default:
+		c.Customer = customer
+	}
+	return c, nil
+}
+
+func joinWords(ws []word) string {
+	s := make([]string, len(ws))
+	for i, w := range ws {
+		s[i] = w.s
+	}
+	return strings.Join(s, " ")
+}
+
+// explain takes the first ticket key among the words: "waarom is MAGDA-1 zo laat?".
+func (p *parser) explain() (Command, error) {
+	p.trimQuestion()
+	c := Command{Verb: VerbExplain}
+	for _, w := range p.words[1:] {
+		p.mark(w.lo)
+		if c.Ticket == "" && isKey(w.s) {
+			c.Ticket = strings.ToUpper(w.s)
+		}
+	}
+	if c.Ticket == "" {
+		return c, bad("Which ticket? Try `explain MAGDA-123`.", "Welk ticket? Probeer `uitleg MAGDA-123`.")
+	}
+	return c, nil
+}
+
+// keyed reads "VERB KEY [free text]".
+func (p *parser) keyed(v Verb, en, nl string) (Command, error) {
+	c := Command{Verb: v}
+	if len(p.words) < 2 || !isKey(p.words[1].s) {
+		return c, &usage{"Which ticket? Try `" + en + "`.", "Welk ticket? Probeer `" + nl + "`."}
+	}
+	c.Ticket, c.Text = strings.ToUpper(p.words[1].s), p.rest(2)
+	return c, nil
+}
+
+var pauseReasons = map[string]string{
+	"customer": sla.WaitCustomer, "klant": sla.WaitCustomer,
+	"third-party": sla.WaitThirdParty, "third_party": sla.WaitThirdParty, "thirdparty": sla.WaitThirdParty,
+	"third party": sla.WaitThirdParty, "derde": sla.WaitThirdParty, "derden": sla.WaitThirdParty,
+	"derde partij": sla.WaitThirdParty, "derde-partij": sla.WaitThirdParty, "derdepartij": sla.WaitThirdParty,
+}
+
+// pause reads "pause KEY customer|third-party" (R3.4: only those two stop the clock).
+func (p *parser) pause() (Command, error) {
+	p.trimQuestion()
+	c, err := p.keyed(VerbPause, "pause MAGDA-123 customer|third-party", "pauzeer MAGDA-123 klant|derde")
+	if err != nil {
+		return c, err
+	}
+	c.Text = ""
+	var ws []string
+	for _, w := range p.words[2:] {
+		ws = append(ws, w.lo)
+		p.mark(w.lo)
+	}
+	reason, ok := pauseReasons[strings.Join(ws, " ")]
+	if !ok {
+		return c, bad("Waiting for whom? Try `pause %s customer` or `pause %s third-party` (R3.4).",
+			"Wachten op wie? Probeer `pauzeer %s klant` of `pauzeer %s derde` (R3.4).", c.Ticket, c.Ticket)
+	}
+	c.Reason = reason
+	return c, nil
+}
+
+func (p *parser) holidays() (Command, error) {
+	p.trimQuestion()
+	c := Command{Verb: VerbHolidays}
+	switch len(p.words) {
+	case 1:
+		return c, nil
+	case 2:
+		if y, err := strconv.Atoi(p.words[1].s); err == nil && y >= 2000 && y <= 2100 {
+			c.Year = y
+			return c, nil
+		}
+	}
+	return c, bad("Give a year from 2000 to 2100, e.g. `holidays 2026`.", "Geef een jaar van 2000 tot 2100, bv. `feestdagen 2026`.")
+}
+
+// unknown answers input that starts with no command word: help, with a suggestion when
+// the first word is a near miss of a command word, a ticket key or a priority.
+func (p *parser) unknown() (Command, error) {
+	first := p.words[0]
+	for _, w := range p.words {
+		p.mark(w.lo)
+	}
+	var suggestion string
+	switch _, prio := isPriority(first.lo); {
+	case isKey(first.s):
+		suggestion = "sla " + strings.ToUpper(first.s)
+	case prio:
+		suggestion = "sla " + joinWords(p.words)
+	default:
+		if w, v := nearestWord(first.lo); w != "" {
+			p.mark(w)
+			suggestion = join(w, p.rest(1))
+			if _, err := Parse(suggestion); err != nil {
+				suggestion = exampleFor(v, w)
+			}
+		}
+	}
+	l, guessed := p.language()
+	input := p.rest(0)
+	if utf8.RuneCountInString(input) > 60 {
+		input = string([]rune(input)[:60]) + "…"
+	}
+	u := &usage{fmt.Sprintf("I don't know “%s”.", input), fmt.Sprintf("Ik ken “%s” niet.", input)}
+	if suggestion != "" {
+		u.en += fmt.Sprintf(" Did you mean `%s`?", suggestion)
+		u.nl += fmt.Sprintf(" Bedoel je `%s`?", suggestion)
+	}
+	c := Command{Verb: VerbHelp, Lang: l, Guessed: guessed, Input: p.rest(0), Suggestion: suggestion}
+	return c, &Error{Code: CodeInvalid, Message: l.pick(u.en, u.nl), Err: u}
+}
+
+// nearestWord finds the command word closest to w, within a typo or two.
+func nearestWord(w string) (string, Verb) {
+	best, bestD, verb := "", 3, Verb("")
+	for _, s := range specs {
+		for _, cw := range s.Words {
+			d := distance(w, cw)
+			if d < bestD && (d <= 1 || len(cw) > 4) && cw != "?" {
+				best, bestD, verb = cw, d, s.Verb
+			}
+		}
+	}
+	return best, verb
+}
+
+// exampleFor gives the usage of v in the language of the command word w.
+func exampleFor(v Verb, w string) string {
+	for _, s := range specs {
+		switch {
+		case s.Verb != v:
+		case strings.HasPrefix(s.Usage, w):
+			return s.Usage
+		case strings.HasPrefix(s.UsageNL, w):
+			return s.UsageNL
+		default:
+			return s.Examples[0]
+		}
+	}
+	return w
+}
