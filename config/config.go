@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/digitaal-vlaanderen/magda-sla-bot/jira"
 )
 
 // Example is the example configuration built into the binary: a few demo customers.
@@ -34,7 +36,9 @@ type Config struct {
 	Notify      Notify      `yaml:"notify"`
 	Slack       Slack       `yaml:"slack"`
 	Teams       Teams       `yaml:"teams"`
-	Jira        yaml.Node   `yaml:"jira"` // decoded by the jira package's Mapping
+	// Jira maps Jira Service Management to the contract's events; keys left out keep
+	// the jira package's documented defaults.
+	Jira jira.Mapping `yaml:"jira"`
 
 	source string
 }
@@ -125,7 +129,7 @@ var lineErr = regexp.MustCompile(`^line (\d+): (?:field (\S+) not found in type 
 func Parse(name string, data []byte) (*Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	var c Config
+	c := Config{Jira: jira.DefaultMapping()}
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
 		var te *yaml.TypeError
 		if errors.As(err, &te) && len(te.Errors) > 0 {
@@ -221,6 +225,9 @@ func (c *Config) validate(root *yaml.Node) error {
 	}
 	if s := c.Notify.AtRiskShare; s <= 0 || s >= 1 {
 		return fmt.Errorf("%d: notify.at_risk_share: %v is not between 0 and 1", at("notify", "at_risk_share"), s)
+	}
+	if err := c.Jira.Validate(); err != nil {
+		return fmt.Errorf("%d: %v", at("jira"), err)
 	}
 	if !strings.Contains(c.Escalation.ServiceDelivery, "@") {
 		return fmt.Errorf("%d: escalation.service_delivery: %q is not a mail address", at("escalation", "service_delivery"), c.Escalation.ServiceDelivery)

@@ -36,6 +36,7 @@ func TestParseErrorsNameKeyAndLine(t *testing.T) {
 		{"bad duration", "customers:\n  - {id: a, tier: standard}\nnotify:\n  update_reminder_before: soon\n", `x.yml:4: duration "soon"`},
 		{"bad language", "language: fr\ncustomers:\n  - {id: a, tier: standard}\n", `x.yml:1: language: "fr"`},
 		{"shared channel", "customers:\n  - {id: a, tier: standard, slack_channels: [C1]}\n  - {id: b, tier: standard, slack_channels: [C1]}\n", `x.yml:3: customers[1].slack_channels: channel "C1" already belongs to a`},
+		{"misspelt jira key", "customers:\n  - {id: a, tier: standard}\njira:\n  statusses: {}\n", `x.yml:4: unknown key statusses`},
 		{"not yaml", "customers: [\n", `x.yml: `},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
