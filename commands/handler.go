@@ -53,7 +53,8 @@ type Options struct {
 	Logger      *slog.Logger     // internal errors; nil = slog.Default()
 
 	// OnEscalated and OnUpdated run after an escalation or a progress update is stored
-	// (mail to Service Delivery, the SDM channel, the customer's channel). Nil: nothing.
+	// (mail to Service Delivery, the SDM channel, the customer's channel), before the
+	// answer is given: hand slow work off. Nil: nothing.
 	OnEscalated func(ctx context.Context, t sla.Ticket, level int, by, reason string)
 	OnUpdated   func(ctx context.Context, t sla.Ticket, text, by string)
 }
@@ -182,7 +183,7 @@ func message(err error, l Lang) string {
 	if errors.As(err, &e) && e.Code != CodeInternal {
 		return e.Message
 	}
-	return l.pick("Internal error: the MAGDA team has been told in the logs.", "Interne fout: het MAGDA-team vindt ze in de logs.")
+	return l.pick("Internal error: please try again later.", "Interne fout: probeer het later opnieuw.")
 }
 
 // fail turns an error into an ephemeral one-liner; an internal error is logged with its
@@ -273,7 +274,7 @@ func (h *Handler) customer(c Caller, text string, l Lang) (Customer, error) {
 	if ok {
 		return cu, nil
 	}
-	msg := l.pick("No customer matches ‘"+text+"’.", "Geen klant past bij ‘"+text+"’.")
+	msg := l.pick("No customer matches '"+text+"'.", "Geen klant past bij '"+text+"'.")
 	if len(near) > 0 {
 		names := make([]string, len(near))
 		for i, n := range near {

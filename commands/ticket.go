@@ -44,8 +44,12 @@ func (h *Handler) card(ctx context.Context, c Caller, key string, l Lang) (Reply
 	clocks, status := h.clockFacts(t, v, l, now)
 	facts = append(facts, clocks...)
 	facts = append(facts, Fact{l.pick("Escalation", "Escalatie"), escalationName(t.Escalation, l)})
+	what := kindName(t.Kind, l)
+	if t.Kind != sla.Connection {
+		what = t.Priority.String() + " " + what
+	}
 	return Reply{
-		Kind: KindTicket, Title: t.Key + " · " + displayName(cu), Status: status,
+		Kind: KindTicket, Title: t.Key + " · " + what + " · " + displayName(cu), Status: status,
 		Facts: facts, Notes: notes(t, l),
 		Buttons: append(h.actions(c, t, l), Button{Action: ActExplain, Label: l.pick("Explain", "Uitleg"), Value: t.Key}),
 	}, nil
