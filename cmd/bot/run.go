@@ -61,23 +61,37 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	return usagef("unknown command %q\n%s", args[0], usage)
 }
 
-// parseFlags parses args with fs and turns the flag package's errors into one line
-// that names the flag.
-func parseFlags(fs *flag.FlagSet, args []string) error {
+// parseFlags parses args with fs, flags and arguments in any order (`bot ticket KEY
+// --db FILE`), and turns the flag package's errors into one line that names the flag.
+// It returns the arguments that are not flags.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	fs.SetOutput(io.Discard)
-	err := fs.Parse(args)
+	var pos []string
+	for {
+		if err := flagError(fs, fs.Parse(args)); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+func flagError(fs *flag.FlagSet, err error) error {
 	switch {
+	case err == nil:
+		return nil
 	case errors.Is(err, flag.ErrHelp):
 		return usagef("%s: see `bot help`", fs.Name())
-	case err != nil:
-		msg := err.Error()
-		if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
-			return usagef("%s: unknown flag %s", fs.Name(), "-"+strings.TrimLeft(name, "-"))
-		}
-		if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
-			return usagef("%s: flag %s needs a value", fs.Name(), "-"+strings.TrimLeft(name, "-"))
-		}
-		return usagef("%s: %s", fs.Name(), msg)
 	}
-	return nil
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		return usagef("%s: unknown flag %s", fs.Name(), "-"+strings.TrimLeft(name, "-"))
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return usagef("%s: flag %s needs a value", fs.Name(), "-"+strings.TrimLeft(name, "-"))
+	}
+	return usagef("%s: %s", fs.Name(), msg)
 }

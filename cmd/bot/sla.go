@@ -28,14 +28,14 @@ func slaDue(args []string, getenv func(string) string, stdout io.Writer) error {
 		cfgPath    = fs.String("config", "", "configuration file")
 		customer   = fs.String("customer", "", "customer id: takes the tier from the configuration")
 	)
-	if err := parseFlags(fs, args); err != nil {
+	args, err := parseFlags(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usagef("sla due: unexpected argument %q", fs.Arg(0))
+	if len(args) > 0 {
+		return usagef("sla due: unexpected argument %q", args[0])
 	}
 	q := sla.WhatIfQuestion{Motivation: *motivation, Customer: *customer}
-	var err error
 	if q.At, err = parseAt(*at); err != nil {
 		return err
 	}
@@ -94,10 +94,11 @@ func slaReplay(args []string, getenv func(string) string, stdout io.Writer) erro
 	fs := flag.NewFlagSet("sla replay", flag.ContinueOnError)
 	at := fs.String("at", "", "the instant to view the tickets at (RFC 3339; default now)")
 	cfgPath := fs.String("config", "", "configuration file")
-	if err := parseFlags(fs, args); err != nil {
+	args, err := parseFlags(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
+	if len(args) != 1 {
 		return usagef("sla replay: want one FILE, or - for standard input")
 	}
 	now, err := parseAt(*at)
@@ -109,7 +110,7 @@ func slaReplay(args []string, getenv func(string) string, stdout io.Writer) erro
 		return err
 	}
 	in := io.Reader(os.Stdin)
-	if name := fs.Arg(0); name != "-" {
+	if name := args[0]; name != "-" {
 		f, err := os.Open(name)
 		if err != nil {
 			return usagef("sla replay: %v", err)

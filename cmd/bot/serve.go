@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/digitaal-vlaanderen/magda-sla-bot/config"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/jira"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/server"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
+)
+
+// settings are the flags and environment variables every command that opens the store
+// shares (CONTRACT.md: flags override the environment).
+type settings struct {
+	addr, db, config string
+}
+
+func (s *settings) flags(fs *flag.FlagSet, getenv func(string) string) {
+	fs.StringVar(&s.addr, "addr", or(getenv("MAGDA_ADDR"), ":8080"), "listen address (MAGDA_ADDR)")
+	fs.StringVar(&s.db, "db", or(getenv("MAGDA_DB"), "./magda.db"), "SQLite file (MAGDA_DB)")
+	fs.StringVar(&s.config, "config", getenv("MAGDA_CONFIG"), "configuration file (MAGDA_CONFIG; default: the built-in example)")
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// app is what every command that works on the store needs.
+type app struct {
+	cfg  *config.Config
+	cals *sla.Calendars
+	db   *storage.DB
+	log  *slog.Logger
+}
+
+func openApp(s settings, log *slog.Logger) (*app, error) {
+	cfg, err := config.Load(s.config)
+	if err != nil {
+		return nil, usageError{err.Error()}
+	}
+	cals := calendars(cfg)
+	db, err := storage.Open(s.db, storage.Options{
+		Derive: func(evs []sla.Event) sla.Ticket { return sla.Replay(evs, cfg.TierOf, cals) },
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", s.db, err)
+	}
+	return &app{cfg: cfg, cals: cals, db: db, log: log}, nil
+}
+
+// serve is `bot serve` (and `bot` alone): the HTTP server until ctx ends.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var s settings
+	s.flags(fs, getenv)
+	args, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stdout, nil))
+	a, err := openApp(s, log)
+	if err != nil {
+		return err
+	}
+	defer a.db.Close()
+
+	ln, err := net.Listen("tcp", s.addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	mux, on := a.routes(getenv)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	fmt.Fprintf(stdout, "magda-sla-bot listening on http://%s (database %s, configuration %s)\n", ln.Addr(), s.db, a.cfg.Source())
+	for _, i := range on {
+		fmt.Fprintf(stdout, "  %-18s %s\n", i.name, i.state)
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+type integration struct{ name, state string }
+
+// routes mounts every endpoint whose settings are present and says which are on.
+func (a *app) routes(getenv func(string) string) (*http.ServeMux, []integration) {
+	m := server.NewMetrics(a.counts, time.Now)
+	mux := http.NewServeMux()
+	handle := func(pattern, route string, h http.Handler) { mux.Handle(pattern, m.Instrument(route, h)) }
+	handle("GET /healthz", "healthz", server.Health())
+	handle("GET /readyz", "readyz", server.Ready(a.db.Ping, a.log))
+	mux.Handle("GET /metrics", m.Handler())
+
+	var on []integration
+	state := func(name string, enabled bool, why string) {
+		s := "on"
+		if !enabled {
+			s = "off (" + why + ")"
+		}
+		on = append(on, integration{name, s})
+	}
+	token := getenv("MAGDA_API_TOKEN")
+	if token != "" {
+		handle("POST /api/v1/events", "events", server.Events(server.EventsOptions{
+			Token: token, Store: a.db, Known: a.cfg.Known, Metrics: m, Logger: a.log,
+		}))
+	}
+	state("events API", token != "", "set MAGDA_API_TOKEN")
+	secret := getenv("JIRA_WEBHOOK_SECRET")
+	if secret != "" {
+		handle("POST /webhooks/jira", "jira", jira.Handler(jira.HandlerOptions{
+			Secret: []byte(secret), Mapping: a.cfg.Jira, Known: a.cfg.Known, Store: a.db, Logger: a.log,
+			OnResult: func(result string) { m.Event("jira", result) },
+		}))
+	}
+	state("Jira webhooks", secret != "", "set JIRA_WEBHOOK_SECRET")
+	return mux, on
+}
+
+// counts adapts the store's ticket counts to the metrics' gauges.
+func (a *app) counts(ctx context.Context, now time.Time) ([]server.TicketCount, error) {
+	cs, err := a.db.Counts(ctx, now)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]server.TicketCount, len(cs))
+	for i, c := range cs {
+		out[i] = server.TicketCount{Customer: c.Customer, Priority: c.Priority, Open: c.Open, Paused: c.Paused, Breached: c.Breached}
+	}
+	return out, nil
+}

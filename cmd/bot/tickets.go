@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
+)
+
+// tickets is `bot tickets [--customer ID] [--open]`: one JSON line per stored ticket,
+// soonest due first, with the clocks as the contract's replay prints them.
+func tickets(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("tickets", flag.ContinueOnError)
+	var s settings
+	s.flags(fs, getenv)
+	customer := fs.String("customer", "", "only this customer's tickets")
+	open := fs.Bool("open", false, "only tickets that are not resolved")
+	args, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(args) > 0 {
+		return usagef("tickets: unexpected argument %q", args[0])
+	}
+	a, err := openApp(s, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return err
+	}
+	defer a.db.Close()
+	if *customer != "" && !a.cfg.Known(*customer) {
+		return usagef("tickets: --customer: no customer %q in %s", *customer, a.cfg.Source())
+	}
+	ts, err := a.db.Tickets(ctx, storage.Filter{Customer: *customer, OpenOnly: *open})
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	for _, t := range ts {
+		if err := writeJSON(stdout, t.At(a.cals, now)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ticket is `bot ticket KEY`: one ticket's clocks.
+func ticket(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("ticket", flag.ContinueOnError)
+	var s settings
+	s.flags(fs, getenv)
+	args, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(args) != 1 {
+		return usagef("ticket: want one ticket KEY")
+	}
+	a, err := openApp(s, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return err
+	}
+	defer a.db.Close()
+	t, found, err := a.db.Ticket(ctx, args[0])
+	if err != nil {
+		return err
+	}
+	if !found {
+		return usagef("ticket: no ticket %s", args[0])
+	}
+	return writeJSON(stdout, t.At(a.cals, time.Now()))
+}
