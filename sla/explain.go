@@ -42,8 +42,9 @@ func ExplainDue(cal *Calendar, start time.Time, target time.Duration) Explanatio
 	return x
 }
 
-// ExplainClock explains a ticket clock as seen at now: every run with its windows and
-// skipped days, the pauses between runs, and the due time of the current run.
+// ExplainClock explains a ticket clock: every run with its windows and skipped days, the
+// pauses between runs, and the current run up to its due time. now is kept for callers
+// that show how long ago that was.
 func ExplainClock(cal *Calendar, c *Clock, now time.Time) Explanation {
 	if c == nil {
 		return Explanation{}
@@ -61,10 +62,7 @@ func ExplainClock(cal *Calendar, c *Clock, now time.Time) Explanation {
 		}
 		to := r.To
 		if to.IsZero() {
-			to = c.Due
-			if now.After(to) {
-				to = now
-			}
+			to = c.Due // a running clock is explained up to its due time
 		}
 		x.Steps = cal.walk(x.Steps, r.From, to)
 	}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/digitaal-vlaanderen/magda-sla-bot/commands"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
+)
+
+// ask is `bot ask [--as USER] [--channel ID] "TEXT"`: one /magda command on the terminal,
+// answered with the same words as in chat, from the same database and configuration.
+func ask(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
+	var s settings
+	s.flags(fs, getenv)
+	as := fs.String("as", "cli", "the user asking (a configured agent or SDM id to record events)")
+	channel := fs.String("channel", "", "ask as if in this chat channel (a customer's channel shows only its tickets)")
+	args, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(args) == 0 {
+		return usagef("ask: want the command text, e.g. bot ask \"sla P2 for agency-x\"")
+	}
+	a, err := openApp(s, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return err
+	}
+	defer a.db.Close()
+	h := a.commands(nil, nil)
+	r := h.Handle(ctx, commands.Caller{UserID: *as, Name: *as, ChannelID: *channel, Platform: "cli"}, strings.Join(args, " "))
+	fmt.Fprintln(stdout, r.PlainText())
+	return nil
+}
+
+// commands builds the platform-neutral command handler over the store.
+func (a *app) commands(onEscalated func(context.Context, sla.Ticket, int, string, string), onUpdated func(context.Context, sla.Ticket, string, string)) *commands.Handler {
+	cfg := a.cfg
+	customers := make([]commands.Customer, len(cfg.Customers))
+	channels := map[string]string{}
+	for i, c := range cfg.Customers {
+		customers[i] = commands.Customer{ID: c.ID, Name: c.Name, Tier: c.Tier.T}
+		for _, ch := range append(append([]string{}, c.SlackChannels...), c.TeamsChannels...) {
+			channels[ch] = c.ID
+		}
+	}
+	return commands.New(commands.Options{
+		Store:     commandStore{a.db},
+		Customers: customers,
+		Access: commands.Access{
+			Agents: cfg.Access.Agents, SDMs: cfg.Access.SDMs,
+			ChannelCustomer: channels, CustomersMayEscalate: cfg.Access.CustomersMayEscalate,
+		},
+		Calendars:   a.cals,
+		Maintenance: commands.Maintenance{Extra: cfg.ExtraWindows(), Cancelled: cfg.CancelledWindows()},
+		Language:    commands.Lang(cfg.Language),
+		AtRisk:      cfg.Notify.AtRiskShare,
+		Logger:      a.log,
+		OnEscalated: onEscalated,
+		OnUpdated:   onUpdated,
+	})
+}
+
+// commandStore adapts the store to the few methods commands declares.
+type commandStore struct{ db *storage.DB }
+
+func (s commandStore) Ticket(ctx context.Context, key string) (sla.Ticket, bool, error) {
+	return s.db.Ticket(ctx, key)
+}
+
+func (s commandStore) Tickets(ctx context.Context, customer string, openOnly bool) ([]sla.Ticket, error) {
+	return s.db.Tickets(ctx, storage.Filter{Customer: customer, OpenOnly: openOnly})
+}
+
+func (s commandStore) Append(ctx context.Context, source, deliveryID string, evs []sla.Event) (int, error) {
+	return s.db.Append(ctx, source, deliveryID, evs)
+}
