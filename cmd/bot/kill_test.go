@@ -1,0 +1,116 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
+)
+
+const childDBEnv = "MAGDA_TEST_CHILD_DB"
+
+// TestMain lets the test binary play the server process for TestAckedEventsSurviveKill.
+func TestMain(m *testing.M) {
+	if db := os.Getenv(childDBEnv); db != "" {
+		err := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--db", db},
+			func(k string) string {
+				if k == "MAGDA_API_TOKEN" {
+					return "kill-token"
+				}
+				return ""
+			}, os.Stdout)
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Exit(m.Run())
+}
+
+// An event acknowledged with 2xx is on disk: the server process is killed with SIGKILL
+// while clients are sending, and every acknowledged event is there after the restart.
+func TestAckedEventsSurviveKill(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "magda.db")
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childDBEnv+"="+db)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatalf("child printed nothing: %v", err)
+	}
+	_, rest, _ := strings.Cut(line, "listening on ")
+	base, _, _ := strings.Cut(rest, " ")
+
+	var (
+		mu    sync.Mutex
+		acked []string
+		wg    sync.WaitGroup
+	)
+	client := &http.Client{Timeout: 5 * time.Second}
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < 10000; i++ {
+				key := fmt.Sprintf("KILL-%d-%d", w, i)
+				body := fmt.Sprintf(`{"id":"%s","ticket":"%s","type":"created","at":"2026-07-10T10:00:00+02:00","customer":"agency-x","kind":"incident","priority":"P3"}`, key, key)
+				req, _ := http.NewRequest("POST", base+"/api/v1/events", strings.NewReader(body))
+				req.Header.Set("Authorization", "Bearer kill-token")
+				resp, err := client.Do(req)
+				if err != nil {
+					return // the server is gone
+				}
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusOK {
+					mu.Lock()
+					acked = append(acked, key)
+					mu.Unlock()
+				}
+			}
+		}(w)
+	}
+	for {
+		mu.Lock()
+		n := len(acked)
+		mu.Unlock()
+		if n >= 300 {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := cmd.Process.Kill(); err != nil { // SIGKILL
+		t.Fatal(err)
+	}
+	wg.Wait()
+	cmd.Wait()
+
+	cals := sla.NewCalendars(nil)
+	store, err := storage.Open(db, storage.Options{Derive: func(evs []sla.Event) sla.Ticket {
+		return sla.Replay(evs, func(string) (sla.Tier, bool) { return sla.Dedicated, true }, cals)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	for _, key := range acked {
+		if _, found, err := store.Ticket(context.Background(), key); err != nil || !found {
+			t.Errorf("acknowledged %s is lost after SIGKILL (err %v)", key, err)
+		}
+	}
+	t.Logf("%d acknowledged events, all on disk after SIGKILL", len(acked))
+}
