@@ -114,8 +114,8 @@ func TestSlaReplay(t *testing.T) {
 		"response": map[string]any{"due": "2026-07-13T09:30:00+02:00", "done_at": "2026-07-13T09:00:00+02:00",
 			"met": true, "remaining_s": 1800.0, "target_s": 7200.0},
 		// 30 min Friday + 4h Monday counted before the pause at 12:00: frozen at 11h30 left.
-		"resolution": map[string]any{"due": nil, "done_at": nil, "met": nil, "remaining_s": 41400.0, "target_s": 57600.0},
-		"updates":    map[string]any{"interval_s": 32400.0, "per_day": 1.0, "last_at": nil, "next_due": nil, "missed": 0.0},
+		"resolution":       map[string]any{"due": nil, "done_at": nil, "met": nil, "remaining_s": 41400.0, "target_s": 57600.0},
+		"updates":          map[string]any{"interval_s": 32400.0, "per_day": 1.0, "last_at": nil, "next_due": nil, "missed": 0.0},
 		"escalation_level": 0.0, "notes": []any{},
 	}
 	if d := cmp.Diff(want, first); d != "" {
