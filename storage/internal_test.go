@@ -76,6 +76,10 @@ func TestMigrations(t *testing.T) {
 		if err := db.write.QueryRow(`PRAGMA synchronous`).Scan(&sync); err != nil || sync != 2 {
 			t.Errorf("open %d: synchronous = %d, %v; want 2 (FULL)", round, sync, err)
 		}
+		var mmap int64
+		if err := db.read.QueryRow(`PRAGMA mmap_size`).Scan(&mmap); err != nil || mmap != 268435456 {
+			t.Errorf("open %d: read mmap_size = %d, %v; want 256 MiB", round, mmap, err)
+		}
 		if _, err := db.read.Exec(`DELETE FROM events`); err == nil {
 			t.Errorf("open %d: a read connection could write", round)
 		}

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -20,7 +21,11 @@ func refreshTicket(ctx context.Context, tx *sql.Tx, derive func([]sla.Event) sla
 	if err != nil {
 		return err
 	}
-	return upsertTicket(ctx, tx, key, t, now)
+	data, err := json.Marshal(t)
+	if err != nil {
+		return fmt.Errorf("ticket %s: %w", key, err)
+	}
+	return upsertTicket(ctx, tx, key, t, data, now)
 }
 
 // safeDerive turns a panic in the caller's Derive into an error, so that the writer
@@ -74,18 +79,15 @@ func soonest(dues ...*int64) *int64 {
 	return min
 }
 
-// upsertTicket stores t with the columns that lists and metrics filter on.
-func upsertTicket(ctx context.Context, tx *sql.Tx, key string, t sla.Ticket, now string) error {
-	data, err := json.Marshal(t)
-	if err != nil {
-		return fmt.Errorf("ticket %s: %w", key, err)
-	}
+// upsertTicket stores t, encoded as data, with the columns that lists and metrics
+// filter on.
+func upsertTicket(ctx context.Context, tx *sql.Tx, key string, t sla.Ticket, data []byte, now string) error {
 	resp, res, upd := dueUnix(t.Response), dueUnix(t.Resolution), updateDueUnix(t.Updates)
 	missed := 0
 	if t.Updates != nil {
 		missed = t.Updates.Missed
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO tickets (key, known, customer, tier, kind, priority, state,
+	_, err := tx.ExecContext(ctx, `INSERT INTO tickets (key, known, customer, tier, kind, priority, state,
 			response_due, resolution_due, next_update_due, next_due, response_breached,
 			resolution_breached, updates_missed, escalation, data, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -112,66 +114,83 @@ func upsertTicket(ctx context.Context, tx *sql.Tx, key string, t sla.Ticket, now
 const rederiveChunk = 1000
 
 // Rederive recomputes every ticket's state from the event log, for a start-up after the
-// configuration changed (a customer's tier, closure days). It returns how many tickets
-// it refreshed. It commits chunk by chunk, so Append calls interleave with it.
-func (db *DB) Rederive(ctx context.Context) (int, error) {
-	n, after := 0, ""
+// configuration changed (a customer's tier, closure days), and returns how many tickets
+// changed. It commits chunk by chunk, so Append calls interleave with it, and writes only
+// the tickets whose state differs, so a start-up without a change costs reads only.
+func (db *DB) Rederive(ctx context.Context) (changed int, err error) {
+	after := ""
 	for {
-		k, last, err := db.rederiveFrom(ctx, after)
-		n += k
+		n, k, last, err := db.rederiveFrom(ctx, after)
+		changed += k
 		if err != nil {
-			return n, fmt.Errorf("rederive: %w", err)
+			return changed, fmt.Errorf("rederive: %w", err)
 		}
-		if k == 0 {
-			return n, nil
+		if n == 0 {
+			return changed, nil
 		}
 		after = last
 	}
 }
 
-// rederiveFrom refreshes the next chunk of tickets after key `after`.
-func (db *DB) rederiveFrom(ctx context.Context, after string) (n int, last string, err error) {
+// rederiveFrom recomputes the next chunk of tickets after key `after`: n were read,
+// changed were written, last is the last key of the chunk.
+func (db *DB) rederiveFrom(ctx context.Context, after string) (n, changed int, last string, err error) {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, "", err
+		return 0, 0, "", err
 	}
 	defer tx.Rollback()
-	keys, err := ticketKeys(ctx, tx, after, rederiveChunk)
-	if err != nil || len(keys) == 0 {
-		return 0, "", err
+	stored, err := storedTickets(ctx, tx, after, rederiveChunk)
+	if err != nil || len(stored) == 0 {
+		return 0, 0, "", err
 	}
-	byTicket, err := eventsBetween(ctx, tx, keys[0], keys[len(keys)-1])
+	first, last := stored[0].key, stored[len(stored)-1].key
+	byTicket, err := eventsBetween(ctx, tx, first, last)
 	if err != nil {
-		return 0, "", err
+		return 0, 0, "", err
 	}
 	now := formatTime(db.now())
-	for _, key := range keys {
-		t, err := safeDerive(db.derive, key, byTicket[key])
+	for _, s := range stored {
+		t, err := safeDerive(db.derive, s.key, byTicket[s.key])
 		if err != nil {
-			return 0, "", err
+			return 0, 0, "", err
 		}
-		if err := upsertTicket(ctx, tx, key, t, now); err != nil {
-			return 0, "", err
+		data, err := json.Marshal(t)
+		if err != nil {
+			return 0, 0, "", fmt.Errorf("ticket %s: %w", s.key, err)
 		}
+		if bytes.Equal(data, s.data) {
+			continue
+		}
+		if err := upsertTicket(ctx, tx, s.key, t, data, now); err != nil {
+			return 0, 0, "", err
+		}
+		changed++
 	}
-	return len(keys), keys[len(keys)-1], tx.Commit()
+	return len(stored), changed, last, tx.Commit()
 }
 
-func ticketKeys(ctx context.Context, tx *sql.Tx, after string, limit int) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT key FROM tickets WHERE key > ? ORDER BY key LIMIT ?`, after, limit)
+type storedTicket struct {
+	key  string
+	data []byte
+}
+
+// storedTickets reads up to limit tickets after key `after`, in key order.
+func storedTickets(ctx context.Context, tx *sql.Tx, after string, limit int) ([]storedTicket, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT key, data FROM tickets WHERE key > ? ORDER BY key LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var keys []string
+	var ts []storedTicket
 	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
+		var t storedTicket
+		if err := rows.Scan(&t.key, &t.data); err != nil {
 			return nil, err
 		}
-		keys = append(keys, k)
+		ts = append(ts, t)
 	}
-	return keys, rows.Err()
+	return ts, rows.Err()
 }
 
 // eventsBetween loads the events of the tickets from first to last (keys inclusive) in

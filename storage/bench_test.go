@@ -1,0 +1,209 @@
+package storage_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
+)
+
+const fixtureTickets = 100_000
+
+// fixture is a file with fixtureTickets tickets, built once per test binary and removed
+// by TestMain.
+var fixture struct {
+	once sync.Once
+	dir  string
+	path string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if fixture.dir != "" {
+		os.RemoveAll(fixture.dir)
+	}
+	os.Exit(code)
+}
+
+func fixtureKey(i int) string { return fmt.Sprintf("MAGDA-%06d", i) }
+
+// lifeEvent is the n-th event of ticket i: created, responded, updated, then resolved
+// for every other ticket, so that lists and counts see both open and resolved ones.
+func lifeEvent(i, n int) sla.Event {
+	key := fixtureKey(i)
+	at := dt(2026, 1, 5, 9, 0).Add(time.Duration(i) * time.Minute)
+	customer := []string{"agency-x", "agency-y", "agency-z"}[i%3]
+	switch n {
+	case 0:
+		return created(key, customer, sla.Priority(1+i%4), at)
+	case 1:
+		return ev(key, sla.Responded, at.Add(20*time.Minute))
+	case 2:
+		return ev(key, sla.Updated, at.Add(2*time.Hour))
+	}
+	if i%2 == 0 {
+		return ev(key, sla.Resolved, at.Add(26*time.Hour))
+	}
+	return ev(key, sla.Updated, at.Add(26*time.Hour))
+}
+
+func ticketFixture(b *testing.B) string {
+	b.Helper()
+	fixture.once.Do(func() {
+		if fixture.dir, fixture.err = os.MkdirTemp("", "storage-bench-"); fixture.err != nil {
+			return
+		}
+		fixture.path = filepath.Join(fixture.dir, "magda.db")
+		db, err := storage.Open(fixture.path, storage.Options{Derive: derive})
+		if err != nil {
+			fixture.err = err
+			return
+		}
+		defer db.Close()
+		const perCall = 250 // tickets per Append: 1,000 events
+		for first := 0; first < fixtureTickets; first += perCall {
+			var evs []sla.Event
+			for i := first; i < first+perCall; i++ {
+				for n := range 4 {
+					evs = append(evs, lifeEvent(i, n))
+				}
+			}
+			if _, err := db.Append(context.Background(), storage.SourceAPI, "", evs); err != nil {
+				fixture.err = err
+				return
+			}
+		}
+	})
+	if fixture.err != nil {
+		b.Fatal(fixture.err)
+	}
+	return fixture.path
+}
+
+// BenchmarkTicketRead reads random tickets among 100,000 and reports the latency
+// percentiles of Ticket (target: p99 under 1 ms).
+func BenchmarkTicketRead(b *testing.B) {
+	db := openAt(b, ticketFixture(b), derive)
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(1, 2))
+	durs := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for range b.N {
+		key := fixtureKey(rng.IntN(fixtureTickets))
+		start := time.Now()
+		_, found, err := db.Ticket(ctx, key)
+		durs = append(durs, time.Since(start))
+		if err != nil || !found {
+			b.Fatalf("Ticket(%s) = found %v, %v", key, found, err)
+		}
+	}
+	b.StopTimer()
+	slices.Sort(durs)
+	pct := func(p float64) float64 { return float64(durs[int(p*float64(len(durs)-1))].Microseconds()) }
+	b.ReportMetric(pct(0.50), "p50-µs")
+	b.ReportMetric(pct(0.99), "p99-µs")
+}
+
+// BenchmarkTickets lists the 50 soonest due open tickets among 100,000.
+func BenchmarkTickets(b *testing.B) {
+	db := openAt(b, ticketFixture(b), derive)
+	ctx := context.Background()
+	for b.Loop() {
+		if ts, err := db.Tickets(ctx, storage.Filter{OpenOnly: true, Limit: 50}); err != nil || len(ts) != 50 {
+			b.Fatalf("Tickets = %d, %v", len(ts), err)
+		}
+	}
+}
+
+// BenchmarkCounts runs the metrics query over 100,000 tickets.
+func BenchmarkCounts(b *testing.B) {
+	db := openAt(b, ticketFixture(b), derive)
+	ctx := context.Background()
+	now := dt(2026, 6, 1, 12, 0)
+	for b.Loop() {
+		if cs, err := db.Counts(ctx, now); err != nil || len(cs) == 0 {
+			b.Fatalf("Counts = %v, %v", cs, err)
+		}
+	}
+}
+
+// BenchmarkRederive recomputes 100,000 tickets, without a change to the configuration
+// and with two customers of three changing tier (which then alternates); run it with
+// -benchtime=1x.
+func BenchmarkRederive(b *testing.B) {
+	ctx := context.Background()
+	path := ticketFixture(b)
+	moved := deriveWith(map[string]sla.Tier{"agency-x": sla.Dedicated, "agency-y": sla.Dedicated, "agency-z": sla.Dedicated})
+	tests := []struct {
+		name    string
+		derives []func([]sla.Event) sla.Ticket
+		changed int
+	}{
+		{"unchanged", []func([]sla.Event) sla.Ticket{derive}, 0},
+		{"tier changed", []func([]sla.Event) sla.Ticket{moved, derive}, fixtureTickets * 2 / 3},
+	}
+	for _, tt := range tests {
+		b.Run(tt.name, func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				b.StopTimer()
+				db := openAt(b, path, tt.derives[i%len(tt.derives)])
+				b.StartTimer()
+				n, err := db.Rederive(ctx)
+				if err != nil || n < tt.changed || n > tt.changed+1 {
+					b.Fatalf("Rederive = %d, %v; want %d changed", n, err, tt.changed)
+				}
+				b.StopTimer()
+				db.Close()
+				b.StartTimer()
+				i++
+			}
+			b.ReportMetric(float64(fixtureTickets*b.N)/b.Elapsed().Seconds(), "tickets/s")
+		})
+	}
+}
+
+// BenchmarkAppend stores one event per call, four per ticket, each call committed to
+// disk before it returns: one caller at a time, then many at once (as HTTP requests
+// are), where group commit shares a transaction between them.
+func BenchmarkAppend(b *testing.B) {
+	appendOne := func(b *testing.B, db *storage.DB, n int) {
+		e := lifeEvent(n/4, n%4)
+		if _, err := db.Append(context.Background(), storage.SourceAPI, "", []sla.Event{e}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("sequential", func(b *testing.B) {
+		db := openAt(b, filepath.Join(b.TempDir(), "magda.db"), derive)
+		n := 0
+		for b.Loop() {
+			appendOne(b, db, n)
+			n++
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+	})
+	for _, callers := range []int{2, 32} {
+		b.Run(fmt.Sprintf("parallel-%d", callers), func(b *testing.B) {
+			db := openAt(b, filepath.Join(b.TempDir(), "magda.db"), derive)
+			var next atomic.Int64
+			b.SetParallelism((callers + 1) / 2) // RunParallel starts parallelism × GOMAXPROCS
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					appendOne(b, db, int(next.Add(1)-1))
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+		})
+	}
+}
