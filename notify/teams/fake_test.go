@@ -1,0 +1,475 @@
+package teams
+
+import (
+	"context"
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/digitaal-vlaanderen/magda-sla-bot/commands"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
+)
+
+const (
+	appID      = "0b6fe6d1-fece-44f7-9a48-56465e2d5ab8"
+	appSecret  = "s3cret-password"
+	botAccount = "28:" + appID
+	teamChan   = "19:6848757105754c8981c67612732d9aa7@thread.tacv2"  // a team channel of nobody
+	custChan   = "19:agencyx00000000000000000000000000@thread.tacv2" // agency-x's channel
+	staffAAD   = "b15a9416-0ad3-4172-9210-7beb711d3f70"
+	tenantID   = "50612dbb-0237-4969-b378-8d42590f9c00"
+)
+
+// Test keys: goodKey is in the key set, endorsed for msteams; otherKey is not.
+var goodKey, otherKey, webchatKey = genKey(), genKey(), genKey()
+
+func genKey() *rsa.PrivateKey {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(err)
+	}
+	return k
+}
+
+func dt(y int, m time.Month, d, h, min int) time.Time {
+	return time.Date(y, m, d, h, min, 0, 0, sla.Brussels)
+}
+
+// start is Friday 10 July 2026 16:30, the contract's example instant.
+var start = dt(2026, time.July, 10, 16, 30)
+
+// clock is the tests' time: Sleep records the wait and steps Now by it.
+type clock struct {
+	mu     sync.Mutex
+	t      time.Time
+	slept  []time.Duration
+	failAt int // Sleep fails with context.Canceled on this call (1-based); 0 = never
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Sleep(_ context.Context, d time.Duration) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.slept = append(c.slept, d)
+	if c.failAt == len(c.slept) {
+		return context.Canceled
+	}
+	c.t = c.t.Add(d)
+	return nil
+}
+
+func (c *clock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+func (c *clock) sleeps() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]time.Duration(nil), c.slept...)
+}
+
+// posted is one request the fake connector received.
+type posted struct {
+	Path  string // decoded
+	Auth  string
+	Body  outgoingJSON
+	Clock time.Time
+}
+
+// outgoingJSON is an outgoing activity as JSON, with the card as a tree.
+type outgoingJSON struct {
+	Type        string `json:"type"`
+	ReplyToID   string `json:"replyToId"`
+	Summary     string `json:"summary"`
+	Attachments []struct {
+		ContentType string       `json:"contentType"`
+		Content     AdaptiveCard `json:"content"`
+	} `json:"attachments"`
+}
+
+// answer is a scripted connector answer.
+type answer struct {
+	status int
+	header map[string]string
+}
+
+// bf is a local Bot Framework: OpenID metadata and keys, the token endpoint and the
+// connector, all on one loopback server.
+type bf struct {
+	t     *testing.T
+	srv   *httptest.Server
+	clock *clock
+
+	mu        sync.Mutex
+	keys      map[string]*rsa.PrivateKey // kid → key, served in the JWKS
+	endorse   map[string][]string        // kid → endorsements
+	keyFetch  int
+	tokens    int
+	tokenLife int
+	posts     []posted
+	script    []answer // answers to the next posts, then 200
+}
+
+func newBF(t *testing.T, c *clock) *bf {
+	f := &bf{t: t, clock: c, keys: map[string]*rsa.PrivateKey{"k1": goodKey, "kw": webchatKey},
+		endorse: map[string][]string{"k1": {"msteams", "webchat"}, "kw": {"webchat"}}, tokenLife: 3600}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /openid", func(w http.ResponseWriter, r *http.Request) {
+		json.NewEncoder(w).Encode(map[string]any{"issuer": Issuer, "jwks_uri": f.srv.URL + "/keys",
+			"id_token_signing_alg_values_supported": []string{"RS256"}})
+	})
+	mux.HandleFunc("GET /keys", func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.keyFetch++
+		var keys []map[string]any
+		for kid, k := range f.keys {
+			keys = append(keys, map[string]any{"kty": "RSA", "use": "sig", "kid": kid,
+				"n": b64(k.N.Bytes()), "e": b64(big.NewInt(int64(k.E)).Bytes()), "endorsements": f.endorse[kid]})
+		}
+		json.NewEncoder(w).Encode(map[string]any{"keys": keys})
+	})
+	mux.HandleFunc("POST /token", func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		r.ParseForm()
+		if r.Form.Get("grant_type") != "client_credentials" || r.Form.Get("client_id") != appID ||
+			r.Form.Get("client_secret") != appSecret || r.Form.Get("scope") != "https://api.botframework.com/.default" {
+			w.WriteHeader(http.StatusUnauthorized)
+			json.NewEncoder(w).Encode(map[string]string{"error": "invalid_client", "error_description": "bad " + r.Form.Get("client_secret")})
+			return
+		}
+		f.tokens++
+		json.NewEncoder(w).Encode(map[string]any{"token_type": "Bearer", "expires_in": f.tokenLife,
+			"ext_expires_in": f.tokenLife, "access_token": fmt.Sprintf("tok-%d", f.tokens)})
+	})
+	mux.HandleFunc("POST /amer/v3/conversations/", func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		var p posted
+		p.Path, p.Auth, p.Clock = r.URL.Path, r.Header.Get("Authorization"), c.Now()
+		if err := json.NewDecoder(r.Body).Decode(&p.Body); err != nil {
+			t.Errorf("connector: bad activity: %v", err)
+		}
+		f.posts = append(f.posts, p)
+		if len(f.script) > 0 {
+			a := f.script[0]
+			f.script = f.script[1:]
+			for k, v := range a.header {
+				w.Header().Set(k, v)
+			}
+			w.WriteHeader(a.status)
+			json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{"code": "Throttled", "message": "slow down"}})
+			return
+		}
+		json.NewEncoder(w).Encode(map[string]string{"id": fmt.Sprintf("msg-%d", len(f.posts))})
+	})
+	f.srv = httptest.NewServer(mux)
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func b64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
+
+// serviceURL is the connector's base, with a region path as Teams gives it.
+func (f *bf) serviceURL() string { return f.srv.URL + "/amer/" }
+
+func (f *bf) sent() []posted {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]posted(nil), f.posts...)
+}
+
+func (f *bf) answers(as ...answer) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.script = append(f.script, as...)
+}
+
+func (f *bf) counts() (keyFetches, tokens int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.keyFetch, f.tokens
+}
+
+// jwt signs claims with key under kid, RS256.
+func jwt(t testing.TB, key *rsa.PrivateKey, kid string, claims map[string]any) string {
+	t.Helper()
+	head, _ := json.Marshal(map[string]string{"alg": "RS256", "typ": "JWT", "kid": kid})
+	body, _ := json.Marshal(claims)
+	signed := b64(head) + "." + b64(body)
+	sum := sha256.Sum256([]byte(signed))
+	sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, sum[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return signed + "." + b64(sig)
+}
+
+// claims are a valid token's claims for an activity from f at now.
+func (f *bf) claims() map[string]any {
+	now := f.clock.Now()
+	return map[string]any{"iss": Issuer, "aud": appID, "serviceurl": f.serviceURL(),
+		"nbf": now.Add(-time.Minute).Unix(), "exp": now.Add(time.Hour).Unix()}
+}
+
+func (f *bf) bearer() string { return "Bearer " + jwt(f.t, goodKey, "k1", f.claims()) }
+
+// refs is an in-memory References.
+type refs struct {
+	mu    sync.Mutex
+	byID  map[string]Reference
+	saves int
+}
+
+func newRefs() *refs { return &refs{byID: make(map[string]Reference)} }
+
+func (r *refs) SaveReference(_ context.Context, ref Reference) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.saves++
+	r.byID[ref.ChannelID] = ref
+	return nil
+}
+
+func (r *refs) Reference(_ context.Context, channelID string) (Reference, bool, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	ref, ok := r.byID[channelID]
+	return ref, ok, nil
+}
+
+func (r *refs) count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.saves
+}
+
+// store is a commands.Store over an event log, counting every call.
+type store struct {
+	mu       sync.Mutex
+	events   []sla.Event
+	calls    int
+	appended []sla.Event
+}
+
+var customers = []commands.Customer{
+	{ID: "agency-x", Name: "Agentschap X", Tier: sla.Dedicated},
+	{ID: "agency-y", Name: "Agentschap Y", Tier: sla.Standard},
+}
+
+func tierOf(id string) (sla.Tier, bool) {
+	for _, c := range customers {
+		if c.ID == id {
+			return c.Tier, true
+		}
+	}
+	return sla.Standard, false
+}
+
+var cals = sla.NewCalendars(nil)
+
+func created(key string, at time.Time, p sla.Priority) sla.Event {
+	return sla.Event{ID: key + "-c", Ticket: key, Type: sla.Created, At: at, Customer: "agency-x", Kind: sla.Incident,
+		Priority: p, Env: sla.Prod, Source: sla.Portal}
+}
+
+// newStore has MAGDA-1 (P2, responded, resolution at risk) and MAGDA-2 (P1, response
+// breached, escalated once), both agency-x's.
+func newStore() *store {
+	return &store{events: []sla.Event{
+		created("MAGDA-1", dt(2026, time.July, 9, 10, 0), sla.P2),
+		{ID: "MAGDA-1-r", Ticket: "MAGDA-1", Type: sla.Responded, At: dt(2026, time.July, 9, 11, 0)},
+		created("MAGDA-2", dt(2026, time.July, 10, 14, 0), sla.P1),
+		{ID: "MAGDA-2-e", Ticket: "MAGDA-2", Type: sla.Escalated, At: dt(2026, time.July, 10, 15, 30), By: "Sofie"},
+	}}
+}
+
+func (s *store) replay(key string) (sla.Ticket, bool) {
+	var evs []sla.Event
+	for _, e := range s.events {
+		if e.Ticket == key {
+			evs = append(evs, e)
+		}
+	}
+	if len(evs) == 0 {
+		return sla.Ticket{}, false
+	}
+	return sla.Replay(evs, tierOf, cals), true
+}
+
+func (s *store) Ticket(_ context.Context, key string) (sla.Ticket, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls++
+	t, ok := s.replay(key)
+	return t, ok, nil
+}
+
+func (s *store) Tickets(_ context.Context, customer string, openOnly bool) ([]sla.Ticket, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls++
+	var out []sla.Ticket
+	for _, key := range []string{"MAGDA-1", "MAGDA-2"} {
+		if t, ok := s.replay(key); ok && strings.EqualFold(t.Customer, customer) && (!openOnly || t.State != sla.ResolvedState) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+func (s *store) Append(_ context.Context, _, _ string, evs []sla.Event) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls++
+	n := 0
+next:
+	for _, e := range evs {
+		for _, old := range s.events {
+			if e.ID != "" && e.ID == old.ID {
+				continue next
+			}
+		}
+		s.events = append(s.events, e)
+		s.appended = append(s.appended, e)
+		n++
+	}
+	return n, nil
+}
+
+func (s *store) touched() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls
+}
+
+func (s *store) added() []sla.Event {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]sla.Event(nil), s.appended...)
+}
+
+// recorder is a Commander that remembers the callers and passes on to a real handler.
+type recorder struct {
+	h       *commands.Handler
+	mu      sync.Mutex
+	callers []commands.Caller
+	cmds    []commands.Command
+}
+
+func (r *recorder) Handle(ctx context.Context, c commands.Caller, text string) commands.Reply {
+	r.mu.Lock()
+	r.callers = append(r.callers, c)
+	r.mu.Unlock()
+	return r.h.Handle(ctx, c, text)
+}
+
+func (r *recorder) Run(ctx context.Context, c commands.Caller, cmd commands.Command) commands.Reply {
+	r.mu.Lock()
+	r.callers, r.cmds = append(r.callers, c), append(r.cmds, cmd)
+	r.mu.Unlock()
+	return r.h.Run(ctx, c, cmd)
+}
+
+func (r *recorder) last() (commands.Caller, []commands.Command) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.callers) == 0 {
+		return commands.Caller{}, nil
+	}
+	return r.callers[len(r.callers)-1], append([]commands.Command(nil), r.cmds...)
+}
+
+// commandsHandler is the real commands handler over st at the clock's time.
+func commandsHandler(st *store, c *clock) *commands.Handler {
+	return commands.New(commands.Options{Store: st, Customers: customers, Calendars: cals, Now: c.Now,
+		Access: commands.Access{Agents: []string{staffAAD}, ChannelCustomer: map[string]string{custChan: "agency-x"}}})
+}
+
+// env is one test's bot with its local Bot Framework.
+type env struct {
+	bot   *Bot
+	bf    *bf
+	clock *clock
+	store *store
+	refs  *refs
+	rec   *recorder
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	c := &clock{t: start}
+	e := &env{bf: newBF(t, c), clock: c, store: newStore(), refs: newRefs()}
+	e.rec = &recorder{h: commandsHandler(e.store, c)}
+	bot, err := New(Options{AppID: appID, AppPassword: appSecret, Commands: e.rec, References: e.refs,
+		OpenIDMetadataURL: e.bf.srv.URL + "/openid", TokenURL: e.bf.srv.URL + "/token",
+		HTTPClient: e.bf.srv.Client(), Now: c.Now, Sleep: c.Sleep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bot.conn.jitter = func(d time.Duration) time.Duration { return d }
+	e.bot = bot
+	return e
+}
+
+// serve posts an activity to the bot with the given Authorization header.
+func (e *env) serve(authz string, act any) *httptest.ResponseRecorder {
+	body, _ := json.Marshal(act)
+	req := httptest.NewRequest(http.MethodPost, "/api/messages", strings.NewReader(string(body)))
+	req.Header.Set("Content-Type", "application/json")
+	if authz != "" {
+		req.Header.Set("Authorization", authz)
+	}
+	w := httptest.NewRecorder()
+	e.bot.ServeHTTP(w, req)
+	return w
+}
+
+// channelMessage is a team channel message that @mentions the bot, after Teams' shape.
+func (e *env) channelMessage(id, channel, text string) map[string]any {
+	return map[string]any{
+		"type": "message", "id": id, "channelId": "msteams", "serviceUrl": e.bf.serviceURL(),
+		"text": "<at>MAGDA SLA</at> " + text, "textFormat": "plain",
+		"from":      map[string]any{"id": "29:staff", "name": "Ann Agent", "aadObjectId": staffAAD},
+		"recipient": map[string]any{"id": botAccount, "name": "MAGDA SLA"},
+		"conversation": map[string]any{"id": channel + ";messageid=1759881511856", "isGroup": true,
+			"conversationType": "channel", "tenantId": tenantID},
+		"channelData": map[string]any{"channel": map[string]any{"id": channel}, "team": map[string]any{"id": "19:team@thread.tacv2"},
+			"tenant": map[string]any{"id": tenantID}},
+		"entities": []any{
+			map[string]any{"type": "mention", "text": "<at>MAGDA SLA</at>", "mentioned": map[string]any{"id": botAccount, "name": "MAGDA SLA"}},
+			map[string]any{"type": "clientInfo", "locale": "en-US"},
+		},
+		"timestamp": "2026-07-10T14:30:01.4953744Z",
+	}
+}
+
+// personalMessage is a message in the personal chat with the bot.
+func (e *env) personalMessage(id, text string) map[string]any {
+	return map[string]any{
+		"type": "message", "id": id, "channelId": "msteams", "serviceUrl": e.bf.serviceURL(), "text": text,
+		"from":         map[string]any{"id": "29:staff", "name": "Ann Agent", "aadObjectId": staffAAD},
+		"recipient":    map[string]any{"id": botAccount, "name": "MAGDA SLA"},
+		"conversation": map[string]any{"id": "a:personal-chat", "conversationType": "personal", "tenantId": tenantID},
+		"channelData":  map[string]any{"tenant": map[string]any{"id": tenantID}},
+	}
+}
