@@ -100,7 +100,7 @@ func Card(r commands.Reply) AdaptiveCard {
 		Body: []Element{}, MSTeams: &MSTeams{Width: "Full"}}
 	if r.Title != "" {
 		c.Body = append(c.Body, Element{Type: "TextBlock", Text: r.Title, Size: "Medium", Weight: "Bolder",
-			Color: color(r.Status), Wrap: true})
+			Color: statusColor(r.Status), Wrap: true})
 	}
 	lineColor := ""
 	if r.Kind == commands.KindError {
@@ -132,8 +132,8 @@ func attachment(r commands.Reply) schema.Attachment {
 	return schema.Attachment{ContentType: CardContentType, Content: Card(r)}
 }
 
-// color maps a status to a TextBlock colour.
-func color(s commands.Status) string {
+// statusColor maps a status to a TextBlock colour.
+func statusColor(s commands.Status) string {
 	switch s {
 	case commands.StatusOK:
 		return "Good"
@@ -157,7 +157,7 @@ func factSet(fs []commands.Fact) Element {
 func item(it commands.Item, l commands.Lang) Element {
 	e := Element{Type: "Container", Separator: true, Spacing: "Medium"}
 	if it.Title != "" {
-		e.Items = append(e.Items, Element{Type: "TextBlock", Text: it.Title, Weight: "Bolder", Color: color(it.Status), Wrap: true})
+		e.Items = append(e.Items, Element{Type: "TextBlock", Text: it.Title, Weight: "Bolder", Color: statusColor(it.Status), Wrap: true})
 	}
 	for _, s := range it.Lines {
 		e.Items = append(e.Items, Element{Type: "TextBlock", Text: s, Wrap: true})

@@ -39,7 +39,7 @@ var goldenReplies = []struct {
 	{"error", commands.KindError, "sla MAGDA-404"},
 }
 
-func goldenReply(t *testing.T, text string) commands.Reply {
+func goldenReply(t testing.TB, text string) commands.Reply {
 	t.Helper()
 	c := &clock{t: start}
 	h := commandsHandler(newStore(), c)

@@ -66,9 +66,9 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case a.Type == schema.Message:
-		b.message(w, r.Context(), &a)
+		b.message(r.Context(), w, &a)
 	case a.Type == schema.Invoke && a.Name == invokeCardAction:
-		b.invoke(w, r.Context(), &a)
+		b.invoke(r.Context(), w, &a)
 	case a.Type == schema.ConversationUpdate && b.added(&a),
 		a.Type == schema.InstallationUpdate && strings.HasPrefix(a.Action, string(schema.InstallActionAdd)):
 		if err := b.remember(r.Context(), &a); err != nil {
@@ -106,7 +106,7 @@ func (b *Bot) remember(ctx context.Context, a *activity) error {
 }
 
 // message answers a text to the bot, or a card's Action.Submit.
-func (b *Bot) message(w http.ResponseWriter, ctx context.Context, a *activity) {
+func (b *Bot) message(ctx context.Context, w http.ResponseWriter, a *activity) {
 	if err := b.remember(ctx, a); err != nil {
 		b.o.Logger.Error("teams: store conversation reference", "channel", a.channel(), "err", err)
 	}
@@ -128,7 +128,7 @@ func (b *Bot) message(w http.ResponseWriter, ctx context.Context, a *activity) {
 
 // invoke answers an Action.Execute: the answer goes to the conversation, and the invoke
 // response tells Teams the action was taken.
-func (b *Bot) invoke(w http.ResponseWriter, ctx context.Context, a *activity) {
+func (b *Bot) invoke(ctx context.Context, w http.ResponseWriter, a *activity) {
 	s, err := a.submitted()
 	if err != nil {
 		invokeResponse(w, http.StatusBadRequest, err.Error())
