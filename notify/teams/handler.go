@@ -23,8 +23,9 @@ const replyTimeout = 12 * time.Second
 
 // ServeHTTP serves POST /api/messages. A request without a valid Bot Framework token
 // gets 401 and changes nothing; a malformed activity 400. Messages to the bot and card
-// actions are answered with a card posted to the conversation; installs and messages
-// store the conversation reference for proactive messages.
+// actions are answered with a card posted to the conversation (Teams has no ephemeral
+// messages: an ephemeral Reply is posted like any other); installs and messages store
+// the conversation reference for proactive messages.
 func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
