@@ -84,6 +84,8 @@ type App struct {
 	groups *groupCache
 	seen   seen
 	bg     sync.WaitGroup
+
+	commands, interactivity, events http.Handler
 }
 
 // New builds an App.
@@ -108,6 +110,9 @@ func New(o Options) (*App, error) {
 	}
 	a := &App{o: o, send: NewSender(o.BotToken, o.APIURL, o.HTTPClient), http: o.HTTPClient, log: o.Logger}
 	a.groups = newGroupCache(a.send.api, o.UserGroups, o.Now, o.Logger)
+	a.commands = a.endpoint(a.serveCommand)
+	a.interactivity = a.endpoint(a.serveInteraction)
+	a.events = a.endpoint(a.serveEvent)
 	return a, nil
 }
 
@@ -119,77 +124,78 @@ func (a *App) Wait() { a.bg.Wait() }
 func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case PathCommands:
-		a.Commands().ServeHTTP(w, r)
+		a.commands.ServeHTTP(w, r)
 	case PathInteractivity:
-		a.Interactivity().ServeHTTP(w, r)
+		a.interactivity.ServeHTTP(w, r)
 	case PathEvents:
-		a.Events().ServeHTTP(w, r)
+		a.events.ServeHTTP(w, r)
 	default:
 		http.NotFound(w, r)
 	}
 }
 
-// Commands serves slash commands (form-encoded).
-func (a *App) Commands() http.Handler {
-	return a.endpoint(func(w http.ResponseWriter, r *http.Request, body []byte) {
-		form, err := url.ParseQuery(string(body))
-		if err != nil {
-			a.badRequest(w, "the body is not a form")
-			return
-		}
-		msg := a.slash(r.Context(), slackgo.SlashCommand{
-			ChannelID: form.Get("channel_id"), UserID: form.Get("user_id"), UserName: form.Get("user_name"),
-			Command: form.Get("command"), Text: form.Get("text"),
-			ResponseURL: form.Get("response_url"), TriggerID: form.Get("trigger_id"),
-		})
-		writeAck(w, msg)
+// Commands serves slash commands (form-encoded), for mounting on its own.
+func (a *App) Commands() http.Handler { return a.commands }
+
+// Interactivity serves button clicks and modal submissions (a form with a JSON
+// payload), for mounting on its own.
+func (a *App) Interactivity() http.Handler { return a.interactivity }
+
+// Events serves the Events API, answering url_verification, for mounting on its own.
+func (a *App) Events() http.Handler { return a.events }
+
+func (a *App) serveCommand(w http.ResponseWriter, r *http.Request, body []byte) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		a.badRequest(w, "the body is not a form")
+		return
+	}
+	msg := a.slash(r.Context(), slackgo.SlashCommand{
+		ChannelID: form.Get("channel_id"), UserID: form.Get("user_id"), UserName: form.Get("user_name"),
+		Command: form.Get("command"), Text: form.Get("text"),
+		ResponseURL: form.Get("response_url"), TriggerID: form.Get("trigger_id"),
 	})
+	writeAck(w, msg)
 }
 
-// Interactivity serves button clicks and modal submissions (a form with a JSON payload).
-func (a *App) Interactivity() http.Handler {
-	return a.endpoint(func(w http.ResponseWriter, r *http.Request, body []byte) {
-		form, err := url.ParseQuery(string(body))
-		if err != nil {
-			a.badRequest(w, "the body is not a form")
-			return
-		}
-		var cb slackgo.InteractionCallback
-		if err := json.Unmarshal([]byte(form.Get("payload")), &cb); err != nil {
-			a.badRequest(w, "the payload is not an interaction")
-			return
-		}
-		writeAck(w, a.interaction(r.Context(), cb))
-	})
+func (a *App) serveInteraction(w http.ResponseWriter, r *http.Request, body []byte) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		a.badRequest(w, "the body is not a form")
+		return
+	}
+	var cb slackgo.InteractionCallback
+	if err := json.Unmarshal([]byte(form.Get("payload")), &cb); err != nil {
+		a.badRequest(w, "the payload is not an interaction")
+		return
+	}
+	writeAck(w, a.interaction(r.Context(), cb))
 }
 
-// Events serves the Events API, answering url_verification.
-func (a *App) Events() http.Handler {
-	return a.endpoint(func(w http.ResponseWriter, r *http.Request, body []byte) {
-		if !json.Valid(body) {
-			a.badRequest(w, "the body is not JSON")
-			return
-		}
-		ev, err := slackevents.ParseEvent(body, slackevents.OptionNoVerifyToken())
-		if err != nil {
-			// Valid JSON that is no event we know: acknowledge, or Slack retries it.
-			a.log.Debug("slack event ignored", "err", err)
-			a.result("ignored")
-			w.WriteHeader(http.StatusOK)
-			return
-		}
-		if ev.Type == slackevents.URLVerification {
-			a.result("url_verification")
-			v, _ := ev.Data.(*slackevents.EventsAPIURLVerificationEvent)
-			if v == nil {
-				v = &slackevents.EventsAPIURLVerificationEvent{}
-			}
-			writeAck(w, map[string]string{"challenge": v.Challenge})
-			return
-		}
-		a.event(r.Context(), ev)
+func (a *App) serveEvent(w http.ResponseWriter, r *http.Request, body []byte) {
+	if !json.Valid(body) {
+		a.badRequest(w, "the body is not JSON")
+		return
+	}
+	ev, err := slackevents.ParseEvent(body, slackevents.OptionNoVerifyToken())
+	if err != nil {
+		// Valid JSON that is no event we know: acknowledge, or Slack retries it.
+		a.log.Debug("slack event ignored", "err", err)
+		a.result("ignored")
 		w.WriteHeader(http.StatusOK)
-	})
+		return
+	}
+	if ev.Type == slackevents.URLVerification {
+		a.result("url_verification")
+		v, _ := ev.Data.(*slackevents.EventsAPIURLVerificationEvent)
+		if v == nil {
+			v = &slackevents.EventsAPIURLVerificationEvent{}
+		}
+		writeAck(w, map[string]string{"challenge": v.Challenge})
+		return
+	}
+	a.event(r.Context(), ev)
+	w.WriteHeader(http.StatusOK)
 }
 
 // endpoint wraps an endpoint: POST only, a body of at most 1 MiB, and a valid

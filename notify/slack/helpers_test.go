@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -292,7 +293,7 @@ func newTestApp(t testing.TB, mod ...func(*Options)) *testApp {
 	fs := newFakeSlack(t)
 	res := &results{}
 	o := Options{SigningSecret: secret, BotToken: "xoxb-test", APIURL: fs.apiURL(), Handler: newHandler(store, ""),
-		OnEvent: res.add, Now: time.Now}
+		OnEvent: res.add, Now: time.Now, Logger: slog.New(slog.DiscardHandler)}
 	for _, m := range mod {
 		m(&o)
 	}

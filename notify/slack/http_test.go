@@ -144,6 +144,9 @@ func TestBodyLimitAndMethod(t *testing.T) {
 	if w.Code != http.StatusMethodNotAllowed {
 		t.Errorf("GET: status %d, want 405", w.Code)
 	}
+	if w := ta.post(t, "/slack/other", formType, ""); w.Code != http.StatusNotFound {
+		t.Errorf("unknown path: status %d, want 404", w.Code)
+	}
 	if got := ta.store.appendCalls(); got != 0 {
 		t.Errorf("Append called %d times", got)
 	}
