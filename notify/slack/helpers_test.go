@@ -165,6 +165,16 @@ type call struct {
 	Method string
 	Form   url.Values     // form-encoded calls (chat.*, usergroups.*)
 	JSON   map[string]any // JSON calls (views.*)
+	Auth   string         // the Authorization header
+}
+
+// token is the token the call was made with: slack-go sends it as a form field or in
+// the Authorization header.
+func (c call) token() string {
+	if t := c.Form.Get("token"); t != "" {
+		return t
+	}
+	return strings.TrimPrefix(c.Auth, "Bearer ")
 }
 
 // fakeSlack is slacktest's server with the methods the app calls recorded, and a
@@ -185,7 +195,7 @@ func newFakeSlack(t testing.TB) *fakeSlack {
 		return func(c slacktest.Customize) {
 			c.Handle("/"+method, func(w http.ResponseWriter, r *http.Request) {
 				b, _ := io.ReadAll(r.Body)
-				cl := call{Method: method}
+				cl := call{Method: method, Auth: r.Header.Get("Authorization")}
 				if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 					json.Unmarshal(b, &cl.JSON)
 				} else {
@@ -214,6 +224,9 @@ func newFakeSlack(t testing.TB) *fakeSlack {
 			return `{"ok":true,"channel":"` + c.Form.Get("channel") + `","ts":"1783600000.000100"}`
 		}),
 		record("chat.postEphemeral", func(call) string { return `{"ok":true,"message_ts":"1783600000.000200"}` }),
+		record("apps.connections.open", func(call) string {
+			return `{"ok":true,"url":"ws://` + f.srv.ServerAddr + `/ws"}`
+		}),
 		record("usergroups.users.list", func(c call) string {
 			f.mu.Lock()
 			defer f.mu.Unlock()

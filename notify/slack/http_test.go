@@ -272,7 +272,7 @@ func TestSlashPrioOpensModal(t *testing.T) {
 	}
 	view := opens[0].JSON["view"].(map[string]any)
 	meta := parseMeta(view["private_metadata"].(string))
-	if opens[0].JSON["trigger_id"] != "1111.2222.trigger-prio" || view["callback_id"] != commands.FormPriority ||
+	if opens[0].token() != "xoxb-test" || opens[0].JSON["trigger_id"] != "1111.2222.trigger-prio" || view["callback_id"] != commands.FormPriority ||
 		meta.Channel != chanTeam || meta.Lang != commands.English {
 		t.Errorf("views.open %v", opens[0].JSON)
 	}

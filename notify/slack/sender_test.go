@@ -35,7 +35,7 @@ func TestSend(t *testing.T) {
 		if err := json.Unmarshal([]byte(c.Form.Get("blocks")), &blocks); err != nil || len(blocks) != 2 {
 			t.Errorf("blocks %s: %v", c.Form.Get("blocks"), err)
 		}
-		if c.Form.Get("channel") != "C-SDM" || c.Form.Get("text") != "MAGDA-1 at risk\nResolution: due Fri 10 Jul 17:00" {
+		if c.token() != "xoxb-test" || c.Form.Get("channel") != "C-SDM" || c.Form.Get("text") != "MAGDA-1 at risk\nResolution: due Fri 10 Jul 17:00" {
 			t.Errorf("call %d: %v", i, c.Form)
 		}
 	}

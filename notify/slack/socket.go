@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 
 	slackgo "github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -27,7 +28,8 @@ func (a *App) RunSocketMode(ctx context.Context, appToken string) error {
 	if a.o.APIURL != "" {
 		opts = append(opts, slackgo.OptionAPIURL(apiBase(a.o.APIURL)))
 	}
-	client := socketmode.New(slackgo.New(a.o.BotToken, opts...))
+	client := socketmode.New(slackgo.New(a.o.BotToken, opts...),
+		socketmode.OptionLog(slog.NewLogLogger(a.log.Handler(), slog.LevelInfo)))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errc := make(chan error, 1)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	slackgo "github.com/slack-go/slack"
@@ -160,9 +161,28 @@ func TestSocketMode(t *testing.T) {
 	})
 }
 
-func TestRunSocketModeNeedsToken(t *testing.T) {
+// TestRunSocketMode: the loop opens its connection through SLACK_API_URL with the
+// app-level token, and returns nil when its context ends.
+func TestRunSocketMode(t *testing.T) {
 	ta := newTestApp(t)
 	if err := ta.RunSocketMode(context.Background(), ""); err == nil || !strings.Contains(err.Error(), "SLACK_APP_TOKEN") {
-		t.Errorf("err = %v", err)
+		t.Errorf("without a token: err = %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- ta.RunSocketMode(ctx, "xapp-test") }()
+	for len(ta.slack.callsTo("apps.connections.open")) == 0 {
+		select {
+		case err := <-done:
+			t.Fatalf("RunSocketMode returned early: %v", err)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	cancel()
+	if auth := ta.slack.callsTo("apps.connections.open")[0].token(); auth != "xapp-test" {
+		t.Errorf("apps.connections.open with %q, want the app-level token", auth)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("after cancel: %v", err)
 	}
 }
