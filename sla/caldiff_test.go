@@ -458,3 +458,29 @@ func TestCalendarSubSecond(t *testing.T) {
 		t.Errorf("Worked = %v, want 1h", got)
 	}
 }
+
+// TestReplay_R3_5_SubSecondResponseWithinTarget: Jira's timestamps carry milliseconds.
+// A dedicated P1 (1 h response, R5) created Monday 10:00:00.700 and answered at
+// 11:00:00.300 was answered after 59m59.6s of business time: the target was not reached
+// (R3.5), so the response is met. Flooring the creation to 10:00:00 makes the engine
+// due at 11:00:00 and judge the answer 0.3 s late.
+func TestReplay_R3_5_SubSecondResponseWithinTarget(t *testing.T) {
+	cals := sla.NewCalendars(nil)
+	created := time.Date(2026, time.March, 9, 10, 0, 0, 700*int(time.Millisecond), sla.Brussels)
+	answered := time.Date(2026, time.March, 9, 11, 0, 0, 300*int(time.Millisecond), sla.Brussels)
+	tk := sla.Replay([]sla.Event{
+		{Ticket: "MAGDA-1", Type: sla.Created, At: created, Customer: "c-ded", Kind: sla.Incident, Priority: sla.P1},
+		{Ticket: "MAGDA-1", Type: sla.Responded, At: answered},
+	}, fuzzTierOf, cals)
+	v := tk.At(cals, answered.Add(time.Hour))
+	if v.Response == nil || v.Response.Met == nil || !*v.Response.Met {
+		t.Errorf("response after 59m59.6s of a 1h target: met = %v (due %v), want met", showMet(v.Response), v.Response.Due)
+	}
+}
+
+func showMet(v *sla.ClockView) any {
+	if v == nil || v.Met == nil {
+		return nil
+	}
+	return *v.Met
+}

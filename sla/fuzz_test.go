@@ -2,6 +2,7 @@ package sla_test
 
 import (
 	"encoding/json"
+	"errors"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -248,4 +249,19 @@ func FuzzDecodeEvent(f *testing.F) {
 			t.Errorf("%q read back from %s differs (-first +again):\n%s", data, out, diff)
 		}
 	})
+}
+
+// TestDecodeEventTrailingData: a body holding more than the event object is malformed
+// (CONTRACT.md: a malformed body gets a one-line reason and changes nothing), whatever
+// the bytes after the object are.
+func TestDecodeEventTrailingData(t *testing.T) {
+	const ev = `{"ticket":"MAGDA-1","type":"responded","at":"2026-03-02T10:00:00Z"}`
+	for _, trailing := range []string{" x", " {}", "}", "]", " ]]]}garbage"} {
+		if _, err := sla.DecodeEvent([]byte(ev + trailing)); !errors.Is(err, sla.ErrInvalid) {
+			t.Errorf("DecodeEvent(event + %q) = %v, want ErrInvalid (trailing data)", trailing, err)
+		}
+	}
+	if _, err := sla.DecodeEvent([]byte(ev + " \n")); err != nil {
+		t.Errorf("DecodeEvent(event + white space) = %v, want it accepted", err)
+	}
 }
