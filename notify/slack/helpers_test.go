@@ -187,6 +187,7 @@ type fakeSlack struct {
 	posts    []map[string]any // response_url posts
 	groups   map[string][]string
 	failOpen string // views.open answers this error when set
+	failHook bool   // the response_url answers 404 ("expired_url") when set
 }
 
 func newFakeSlack(t testing.TB) *fakeSlack {
@@ -243,8 +244,12 @@ func newFakeSlack(t testing.TB) *fakeSlack {
 		var m map[string]any
 		json.NewDecoder(r.Body).Decode(&m)
 		f.mu.Lock()
+		defer f.mu.Unlock()
+		if f.failHook {
+			http.Error(w, "expired_url", http.StatusNotFound)
+			return
+		}
 		f.posts = append(f.posts, m)
-		f.mu.Unlock()
 	}))
 	t.Cleanup(func() { f.hooks.Close(); f.srv.Stop() })
 	return f

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	slackgo "github.com/slack-go/slack"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/commands"
@@ -230,5 +231,39 @@ func TestSubmitOtherModal(t *testing.T) {
 	ta.Wait()
 	if w.Code != http.StatusOK || w.Body.Len() != 0 || len(ta.slack.allCalls()) != 0 {
 		t.Errorf("ack %d %q, calls %v", w.Code, w.Body, ta.slack.allCalls())
+	}
+}
+
+// TestClickInAppHome: a button of the App Home has no channel and no response_url; the
+// answer goes to the user's direct message with the app.
+func TestClickInAppHome(t *testing.T) {
+	ta := newTestApp(t)
+	p := click(buttonOf(t, "MAGDA-1", commands.English, commands.ActExplain), agent, "", "777.1.h", "", false)
+	p["container"] = map[string]any{"type": "view", "view_id": "V-HOME"}
+	delete(p, "channel")
+	p["view"] = map[string]any{"id": "V-HOME", "type": "home", "hash": "1783600000.home"}
+	ta.post(t, PathInteractivity, formType, interactionBody(p))
+	ta.Wait()
+	calls := ta.slack.allCalls()
+	if len(calls) != 1 || calls[0].Method != "chat.postMessage" || calls[0].Form.Get("channel") != agent ||
+		!strings.Contains(calls[0].Form.Get("text"), "How the due times of MAGDA-1 are counted") {
+		t.Errorf("calls %+v", calls)
+	}
+}
+
+// TestResponseURLFails: when the response_url refuses the answer (expired after 30
+// minutes), it is posted with the Web API instead.
+func TestResponseURLFails(t *testing.T) {
+	ta := newTestApp(t)
+	ta.slack.failHook = true
+	btn := buttonOf(t, "MAGDA-1", commands.English, commands.ActExplain)
+	ta.post(t, PathInteractivity, formType, interactionBody(click(btn, agent, chanTeam, "888.1.i", ta.slack.responseURL(), false)))
+	ta.Wait()
+	calls := ta.slack.callsTo("chat.postMessage")
+	if len(calls) != 1 || calls[0].Form.Get("channel") != chanTeam || calls[0].Form.Get("thread_ts") != cardTS {
+		t.Errorf("chat.postMessage %+v", calls)
+	}
+	if got := ta.results.list(); !cmp.Equal(got, []string{"action", "failed"}) {
+		t.Errorf("results %v", got)
 	}
 }
