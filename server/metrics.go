@@ -48,8 +48,8 @@ func NewMetrics(counts func(ctx context.Context, now time.Time) ([]TicketCount, 
 		now:      now,
 		open:     prometheus.NewDesc("magda_open_tickets", "Open (not resolved) tickets by customer and priority.", []string{"customer", "priority"}, nil),
 		paused:   prometheus.NewDesc("magda_paused_tickets", "Paused tickets (R3.4) by customer and priority.", []string{"customer", "priority"}, nil),
-		atRisk:   prometheus.NewDesc("magda_clocks_at_risk", "Running clocks past the at-risk share of their target, not yet breached.", []string{"customer", "priority"}, nil),
-		breached: prometheus.NewDesc("magda_clocks_breached", "Running clocks past their due time.", []string{"customer", "priority"}, nil),
+		atRisk:   prometheus.NewDesc("magda_tickets_at_risk", "Open tickets past the at-risk share of a target (notify.at_risk_share) with no clock breached yet.", []string{"customer", "priority"}, nil),
+		breached: prometheus.NewDesc("magda_clocks_breached", "Running clocks (response, resolution, next R5.3 update) past their due time.", []string{"customer", "priority"}, nil),
 	}
 	m.reg.MustRegister(m.events, m.latency, m,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))

@@ -5,3 +5,7 @@
 // takes `now` (or the instants it needs). Only the standard library and rickar/cal are
 // imported, so every other package can depend on it and none of them leaks in.
 package sla
+
+// Version names the engine's rules. Stored ticket states were derived by some version;
+// a store re-derives them when it changes (with the configuration they depend on).
+const Version = "2026-11-29.1"

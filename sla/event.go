@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -103,7 +104,7 @@ func DecodeEvent(data []byte) (Event, error) {
 	if err := dec.Decode(&w); err != nil {
 		return Event{}, invalid("%s", jsonReason(err))
 	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF {
 		return Event{}, invalid("trailing data after the event object")
 	}
 	return w.event()

@@ -52,12 +52,17 @@ type Ticket struct {
 const MaxEscalation = 2
 
 // Replay derives a ticket's state from its events (any order; they are sorted by `at`
-// as the contract says). tierOf gives a customer's tier (R1.1); an unknown customer
+// as the contract says), counting whole seconds. tierOf gives a customer's tier (R1.1); an unknown customer
 // counts as standard, with a note. Events dated before the ticket's creation apply at
 // its creation; without a created event the ticket is not Known.
 func Replay(evs []Event, tierOf func(customer string) (Tier, bool), cals *Calendars) Ticket {
+	// The model counts whole seconds (R3.5): an instant's fraction would otherwise make a
+	// response given at the due second look late.
 	sorted := make([]Event, len(evs))
-	copy(sorted, evs)
+	for i, e := range evs {
+		e.At = e.At.Truncate(time.Second)
+		sorted[i] = e
+	}
 	SortEvents(sorted)
 	var t Ticket
 	created := -1

@@ -186,7 +186,7 @@ func (db *DB) appendTx(reqs []*request) (stored []int, err error) {
 	}
 	now := formatTime(db.now())
 	for _, key := range touched {
-		if err := refreshTicket(ctx, tx, db.derive, key, now); err != nil {
+		if err := db.refreshTicket(ctx, tx, key, now); err != nil {
 			return nil, err
 		}
 	}

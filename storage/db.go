@@ -22,6 +22,10 @@ type Options struct {
 	Derive func(events []sla.Event) sla.Ticket
 	// Now stamps received_at and updated_at; nil means time.Now.
 	Now func() time.Time
+	// RiskAt gives the instant from which a ticket has a clock at risk (a share of its
+	// target used, sla.Clock.RiskAt), zero for none; stored for the at-risk metrics.
+	// Like Derive it must not read the wall clock. Nil: no ticket is ever at risk.
+	RiskAt func(sla.Ticket) time.Time
 }
 
 // DB is the SQLite store. It is safe for concurrent use.
@@ -32,6 +36,7 @@ type DB struct {
 	// read is a pool of query-only connections; WAL lets them read while write writes.
 	read   *sql.DB
 	derive func([]sla.Event) sla.Ticket
+	riskAt func(sla.Ticket) time.Time
 	now    func() time.Time
 
 	mu      sync.RWMutex // guards closed and sends on reqs
@@ -92,7 +97,7 @@ func Open(path string, opts Options) (*DB, error) {
 	if path == "" || path == ":memory:" {
 		return nil, fmt.Errorf("storage: want a file path, not %q (each in-memory connection is its own database)", path)
 	}
-	db := &DB{derive: opts.Derive, now: opts.Now, reqs: make(chan *request, 1024), stopped: make(chan struct{})}
+	db := &DB{derive: opts.Derive, riskAt: opts.RiskAt, now: opts.Now, reqs: make(chan *request, 1024), stopped: make(chan struct{})}
 	if db.now == nil {
 		db.now = time.Now
 	}

@@ -120,6 +120,9 @@ type Count struct {
 	// Breached is how many running clocks (response, resolution, next R5.3 update) of
 	// those tickets were due before now.
 	Breached int
+	// AtRisk is how many of those tickets are past their at-risk point (Options.RiskAt)
+	// with no running clock breached yet: a breached ticket counts as breached only.
+	AtRisk int
 }
 
 // Counts gives the open tickets by customer and priority, with their breached clocks as
@@ -141,7 +144,9 @@ func (db *DB) Counts(ctx context.Context, now time.Time) ([]Count, error) {
 // seconds; a NULL due (clock not running) is not breached.
 const countsQuery = `SELECT customer, priority, count(*), total(state = 'paused'),
 		total(coalesce(response_due < ?1, 0) + coalesce(resolution_due < ?1, 0)
-			+ coalesce(next_update_due < ?1, 0))
+			+ coalesce(next_update_due < ?1, 0)),
+		total(coalesce(risk_at <= ?1 AND NOT coalesce(response_due < ?1, 0)
+			AND NOT coalesce(resolution_due < ?1, 0) AND NOT coalesce(next_update_due < ?1, 0), 0))
 	FROM tickets WHERE known = 1 AND state <> 'resolved'
 	GROUP BY customer, priority ORDER BY customer, priority`
 
@@ -154,11 +159,11 @@ func queryCounts(ctx context.Context, tx *sql.Tx, now int64) ([]Count, error) {
 	var cs []Count
 	for rows.Next() {
 		var c Count
-		var paused, breached float64 // total() is a float
-		if err := rows.Scan(&c.Customer, &c.Priority, &c.Open, &paused, &breached); err != nil {
+		var paused, breached, atRisk float64 // total() is a float
+		if err := rows.Scan(&c.Customer, &c.Priority, &c.Open, &paused, &breached, &atRisk); err != nil {
 			return nil, err
 		}
-		c.Paused, c.Breached = int(paused), int(breached)
+		c.Paused, c.Breached, c.AtRisk = int(paused), int(breached), int(atRisk)
 		cs = append(cs, c)
 	}
 	return cs, rows.Err()

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
@@ -12,12 +13,12 @@ import (
 
 // refreshTicket derives a ticket's state from all of its events (sla.Replay sorts them
 // by `at`, so the order they arrived in does not matter) and stores it.
-func refreshTicket(ctx context.Context, tx *sql.Tx, derive func([]sla.Event) sla.Ticket, key, now string) error {
+func (db *DB) refreshTicket(ctx context.Context, tx *sql.Tx, key, now string) error {
 	evs, err := ticketEvents(ctx, tx, key)
 	if err != nil {
 		return err
 	}
-	t, err := safeDerive(derive, key, evs)
+	t, err := safeDerive(db.derive, key, evs)
 	if err != nil {
 		return err
 	}
@@ -25,7 +26,20 @@ func refreshTicket(ctx context.Context, tx *sql.Tx, derive func([]sla.Event) sla
 	if err != nil {
 		return fmt.Errorf("ticket %s: %w", key, err)
 	}
-	return upsertTicket(ctx, tx, key, t, data, now)
+	return upsertTicket(ctx, tx, key, t, data, db.risk(t), now)
+}
+
+// risk is the unix second from which t has a clock at risk, or NULL.
+func (db *DB) risk(t sla.Ticket) *int64 {
+	if db.riskAt == nil {
+		return nil
+	}
+	r := db.riskAt(t)
+	if r.IsZero() {
+		return nil
+	}
+	u := r.Unix()
+	return &u
 }
 
 // safeDerive turns a panic in the caller's Derive into an error, so that the writer
@@ -81,7 +95,7 @@ func soonest(dues ...*int64) *int64 {
 
 // upsertTicket stores t, encoded as data, with the columns that lists and metrics
 // filter on.
-func upsertTicket(ctx context.Context, tx *sql.Tx, key string, t sla.Ticket, data []byte, now string) error {
+func upsertTicket(ctx context.Context, tx *sql.Tx, key string, t sla.Ticket, data []byte, risk *int64, now string) error {
 	resp, res, upd := dueUnix(t.Response), dueUnix(t.Resolution), updateDueUnix(t.Updates)
 	missed := 0
 	if t.Updates != nil {
@@ -89,8 +103,8 @@ func upsertTicket(ctx context.Context, tx *sql.Tx, key string, t sla.Ticket, dat
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO tickets (key, known, customer, tier, kind, priority, state,
 			response_due, resolution_due, next_update_due, next_due, response_breached,
-			resolution_breached, updates_missed, escalation, data, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			resolution_breached, updates_missed, escalation, data, updated_at, risk_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (key) DO UPDATE SET known = excluded.known, customer = excluded.customer,
 			tier = excluded.tier, kind = excluded.kind, priority = excluded.priority,
 			state = excluded.state, response_due = excluded.response_due,
@@ -98,11 +112,11 @@ func upsertTicket(ctx context.Context, tx *sql.Tx, key string, t sla.Ticket, dat
 			next_due = excluded.next_due, response_breached = excluded.response_breached,
 			resolution_breached = excluded.resolution_breached,
 			updates_missed = excluded.updates_missed, escalation = excluded.escalation,
-			data = excluded.data, updated_at = excluded.updated_at`,
+			data = excluded.data, updated_at = excluded.updated_at, risk_at = excluded.risk_at`,
 		key, t.Known, t.Customer, string(t.Tier), string(t.Kind), t.Priority.String(), string(t.State),
 		resp, res, upd, soonest(resp, res, upd),
 		t.Response != nil && t.Response.Breached, t.Resolution != nil && t.Resolution.Breached,
-		missed, t.Escalation, data, now)
+		missed, t.Escalation, data, now, risk)
 	if err != nil {
 		return fmt.Errorf("ticket %s: %w", key, err)
 	}
@@ -118,9 +132,36 @@ const rederiveChunk = 1000
 // changed. It commits chunk by chunk, so Append calls interleave with it, and writes only
 // the tickets whose state differs, so a start-up without a change costs reads only.
 func (db *DB) Rederive(ctx context.Context) (changed int, err error) {
+	return db.rederive(ctx, false)
+}
+
+// RederiveFor rederives when fingerprint (of the configuration Derive and RiskAt
+// depend on: tiers, closure days, the at-risk share) differs from the one stored by the
+// last call, rewriting every ticket, and stores it. ran says whether it rederived.
+func (db *DB) RederiveFor(ctx context.Context, fingerprint string) (changed int, ran bool, err error) {
+	var stored string
+	err = db.read.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'derive_fingerprint'`).Scan(&stored)
+	switch {
+	case err == nil && stored == fingerprint:
+		return 0, false, nil
+	case err != nil && !errors.Is(err, sql.ErrNoRows):
+		return 0, false, fmt.Errorf("rederive: %w", err)
+	}
+	if changed, err = db.rederive(ctx, true); err != nil {
+		return changed, true, err
+	}
+	_, err = db.write.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('derive_fingerprint', ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, fingerprint)
+	if err != nil {
+		return changed, true, fmt.Errorf("rederive: %w", err)
+	}
+	return changed, true, nil
+}
+
+func (db *DB) rederive(ctx context.Context, all bool) (changed int, err error) {
 	after := ""
 	for {
-		n, k, last, err := db.rederiveFrom(ctx, after)
+		n, k, last, err := db.rederiveFrom(ctx, after, all)
 		changed += k
 		if err != nil {
 			return changed, fmt.Errorf("rederive: %w", err)
@@ -134,7 +175,7 @@ func (db *DB) Rederive(ctx context.Context) (changed int, err error) {
 
 // rederiveFrom recomputes the next chunk of tickets after key `after`: n were read,
 // changed were written, last is the last key of the chunk.
-func (db *DB) rederiveFrom(ctx context.Context, after string) (n, changed int, last string, err error) {
+func (db *DB) rederiveFrom(ctx context.Context, after string, all bool) (n, changed int, last string, err error) {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, 0, "", err
@@ -159,10 +200,10 @@ func (db *DB) rederiveFrom(ctx context.Context, after string) (n, changed int, l
 		if err != nil {
 			return 0, 0, "", fmt.Errorf("ticket %s: %w", s.key, err)
 		}
-		if bytes.Equal(data, s.data) {
+		if !all && bytes.Equal(data, s.data) {
 			continue
 		}
-		if err := upsertTicket(ctx, tx, s.key, t, data, now); err != nil {
+		if err := upsertTicket(ctx, tx, s.key, t, data, db.risk(t), now); err != nil {
 			return 0, 0, "", err
 		}
 		changed++

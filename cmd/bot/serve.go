@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/config"
@@ -51,13 +54,46 @@ func openApp(s settings, log *slog.Logger) (*app, error) {
 		return nil, usageError{err.Error()}
 	}
 	cals := calendars(cfg)
+	share := cfg.Notify.AtRiskShare
 	db, err := storage.Open(s.db, storage.Options{
 		Derive: func(evs []sla.Event) sla.Ticket { return sla.Replay(evs, cfg.TierOf, cals) },
+		RiskAt: func(t sla.Ticket) time.Time {
+			cal := cals.For(t.Tier)
+			return earliest(t.Response.RiskAt(cal, share), t.Resolution.RiskAt(cal, share))
+		},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", s.db, err)
 	}
+	// Stored states follow the configuration: a new tier, closure day or at-risk share
+	// (or a new engine) re-derives every ticket once.
+	if n, ran, err := db.RederiveFor(context.Background(), fingerprint(cfg)); err != nil {
+		db.Close()
+		return nil, err
+	} else if ran {
+		log.Info("ticket states re-derived for this configuration", "changed", n)
+	}
 	return &app{cfg: cfg, cals: cals, db: db, log: log}, nil
+}
+
+// fingerprint names what stored states depend on besides the events.
+func fingerprint(cfg *config.Config) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "engine %s\nshare %v\n", sla.Version, cfg.Notify.AtRiskShare)
+	for _, c := range cfg.Customers {
+		fmt.Fprintf(h, "customer %s %s\n", strings.ToLower(c.ID), c.Tier.T)
+	}
+	for _, c := range cfg.ClosureDays() {
+		fmt.Fprintf(h, "closure %s\n", c.Date)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func earliest(a, b time.Time) time.Time {
+	if a.IsZero() || (!b.IsZero() && b.Before(a)) {
+		return b
+	}
+	return a
 }
 
 // serve is `bot serve` (and `bot` alone): the HTTP server until ctx ends.
@@ -148,7 +184,8 @@ func (a *app) counts(ctx context.Context, now time.Time) ([]server.TicketCount, 
 	}
 	out := make([]server.TicketCount, len(cs))
 	for i, c := range cs {
-		out[i] = server.TicketCount{Customer: c.Customer, Priority: c.Priority, Open: c.Open, Paused: c.Paused, Breached: c.Breached}
+		out[i] = server.TicketCount{Customer: c.Customer, Priority: c.Priority, Open: c.Open, Paused: c.Paused,
+			AtRisk: c.AtRisk, Breached: c.Breached}
 	}
 	return out, nil
 }
