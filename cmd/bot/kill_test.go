@@ -49,12 +49,10 @@ func TestAckedEventsSurviveKill(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cmd.Process.Kill()
-	line, err := bufio.NewReader(out).ReadString('\n')
+	base, err := listenURL(bufio.NewReader(out))
 	if err != nil {
-		t.Fatalf("child printed nothing: %v", err)
+		t.Fatalf("the child did not say where it listens: %v", err)
 	}
-	_, rest, _ := strings.Cut(line, "listening on ")
-	base, _, _ := strings.Cut(rest, " ")
 
 	var (
 		mu    sync.Mutex
@@ -84,14 +82,17 @@ func TestAckedEventsSurviveKill(t *testing.T) {
 			}
 		}(w)
 	}
-	for {
-		mu.Lock()
-		n := len(acked)
-		mu.Unlock()
-		if n >= 300 {
-			break
+	senders := make(chan struct{})
+	go func() { wg.Wait(); close(senders) }()
+	for waiting := true; waiting; {
+		select {
+		case <-senders:
+			t.Fatalf("the clients stopped before the kill, after %d acknowledgements", len(acked))
+		case <-time.After(5 * time.Millisecond):
+			mu.Lock()
+			waiting = len(acked) < 300
+			mu.Unlock()
 		}
-		time.Sleep(5 * time.Millisecond)
 	}
 	if err := cmd.Process.Kill(); err != nil { // SIGKILL
 		t.Fatal(err)

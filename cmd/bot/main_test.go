@@ -145,9 +145,9 @@ func startServe(t testing.TB, vars map[string]string, args ...string) string {
 		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), env(vars), pw)
 		pw.Close()
 	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
+	base, err := listenURL(bufio.NewReader(pr))
 	if err != nil {
-		t.Fatalf("serve printed nothing: %v (%v)", err, <-done)
+		t.Fatalf("serve did not say where it listens: %v (%v)", err, <-done)
 	}
 	go io.Copy(io.Discard, pr)
 	t.Cleanup(func() {
@@ -156,9 +156,21 @@ func startServe(t testing.TB, vars map[string]string, args ...string) string {
 			t.Errorf("serve returned %v; want a clean stop", err)
 		}
 	})
-	_, rest, _ := strings.Cut(line, "listening on ")
-	base, _, _ := strings.Cut(rest, " ")
 	return base
+}
+
+// listenURL reads serve's output up to the line that says where it listens.
+func listenURL(r *bufio.Reader) (string, error) {
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return "", err
+		}
+		if _, rest, ok := strings.Cut(line, "listening on "); ok {
+			base, _, _ := strings.Cut(rest, " ")
+			return base, nil
+		}
+	}
 }
 
 func TestServeEndToEnd(t *testing.T) {
