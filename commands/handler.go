@@ -193,7 +193,17 @@ func (h *Handler) fail(l Lang, cmd Command, err error) Reply {
 	if code == CodeInternal {
 		h.o.Logger.Error("command failed", "verb", string(cmd.Verb), "ticket", cmd.Ticket, "err", err)
 	}
-	return Reply{Kind: KindError, Lang: l, Ephemeral: true, Error: code, Lines: []string{message(err, l)}}
+	return ErrorReply(err, l)
+}
+
+// ErrorReply is the ephemeral one-liner for err in l: the message of an invalid, not
+// found, conflict or forbidden error, "internal error" for anything else. Adapters use
+// it for a click or form that ActionCommand or FormCommand refuses.
+func ErrorReply(err error, l Lang) Reply {
+	if l != Dutch {
+		l = English
+	}
+	return Reply{Kind: KindError, Lang: l, Ephemeral: true, Error: ErrorCode(err), Lines: []string{message(err, l)}}
 }
 
 // isStaff reports whether the caller is an agent or SDM; `bot ask` runs as the operator,

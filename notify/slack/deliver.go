@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -136,12 +135,3 @@ func (a *App) failed(msg string, err error) {
 	a.log.Error("slack: "+msg, "err", err)
 }
 
-// errorReply shows a click or submission that names no command as a private one-liner.
-func errorReply(err error, l commands.Lang) commands.Reply {
-	text := pick(l, "Internal error: please try again later.", "Interne fout: probeer het later opnieuw.")
-	var e *commands.Error
-	if errors.As(err, &e) && e.Code != commands.CodeInternal {
-		text = e.Message
-	}
-	return commands.Reply{Kind: commands.KindError, Lang: l, Ephemeral: true, Error: commands.ErrorCode(err), Lines: []string{text}}
-}

@@ -48,7 +48,7 @@ func (a *App) clicked(ctx context.Context, cb slackgo.InteractionCallback) {
 		c := a.caller(ctx, cb.User.ID, cb.User.Name, to.channel, where+":"+act.ActionID+":"+value)
 		var r commands.Reply
 		if cmd, err := commands.ActionCommand(act.ActionID, value, l); err != nil {
-			r = errorReply(err, cmd.Lang)
+			r = commands.ErrorReply(err, cmd.Lang)
 		} else {
 			r = a.o.Handler.Run(ctx, c, cmd)
 		}
@@ -70,7 +70,7 @@ func (a *App) submitted(ctx context.Context, cb slackgo.InteractionCallback) *sl
 	if err != nil {
 		if block := firstInput(cb.View.Blocks); block != "" {
 			a.result("bad_request")
-			return slackgo.NewErrorsViewSubmissionResponse(map[string]string{block: errorReply(err, cmd.Lang).Lines[0]})
+			return slackgo.NewErrorsViewSubmissionResponse(map[string]string{block: commands.ErrorReply(err, cmd.Lang).Lines[0]})
 		}
 	}
 	a.result("submitted")
@@ -78,7 +78,7 @@ func (a *App) submitted(ctx context.Context, cb slackgo.InteractionCallback) *sl
 	a.background(ctx, func(ctx context.Context) {
 		var r commands.Reply
 		if err != nil {
-			r = errorReply(err, cmd.Lang)
+			r = commands.ErrorReply(err, cmd.Lang)
 		} else {
 			// The modal's id: a submission Slack sends twice records once.
 			r = a.o.Handler.Run(ctx, a.caller(ctx, cb.User.ID, cb.User.Name, m.Channel, cb.View.ID), cmd)

@@ -174,16 +174,3 @@ func (s submit) requestID(a *activity) string {
 	return a.ReplyToID + ":" + s.action + s.form + ":" + s.value + ":" + hex.EncodeToString(h.Sum(nil))[:16]
 }
 
-// errorReply is the answer to a button or form the commands package refused: a
-// *commands.Error's message, or "internal error".
-func errorReply(err error, l commands.Lang) commands.Reply {
-	if l != commands.Dutch {
-		l = commands.English
-	}
-	msg := pick(l, "Internal error: please try again later.", "Interne fout: probeer het later opnieuw.")
-	var e *commands.Error
-	if errors.As(err, &e) && e.Code != commands.CodeInternal {
-		msg = e.Message
-	}
-	return commands.Reply{Kind: commands.KindError, Lang: l, Ephemeral: true, Error: commands.ErrorCode(err), Lines: []string{msg}}
-}

@@ -151,7 +151,7 @@ func (b *Bot) invoke(ctx context.Context, w http.ResponseWriter, a *activity) {
 func (b *Bot) run(ctx context.Context, a *activity, s submit) commands.Reply {
 	cmd, err := s.command()
 	if err != nil {
-		return errorReply(err, s.lang)
+		return commands.ErrorReply(err, s.lang)
 	}
 	return b.o.Commands.Run(ctx, a.caller(s.requestID(a)), cmd)
 }
