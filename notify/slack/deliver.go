@@ -134,4 +134,3 @@ func (a *App) failed(msg string, err error) {
 	a.result("failed")
 	a.log.Error("slack: "+msg, "err", err)
 }
-

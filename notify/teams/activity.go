@@ -173,4 +173,3 @@ func (s submit) requestID(a *activity) string {
 	}
 	return a.ReplyToID + ":" + s.action + s.form + ":" + s.value + ":" + hex.EncodeToString(h.Sum(nil))[:16]
 }
-
