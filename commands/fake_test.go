@@ -93,7 +93,7 @@ func (l *eventLog) store() *fakeStore {
 			var out []sla.Ticket
 			for _, k := range keys {
 				t := sla.Replay(byKey[k], tierOf, l.cals)
-				if strings.EqualFold(t.Customer, customer) && (!openOnly || t.State != sla.ResolvedState) {
+				if (customer == "" || strings.EqualFold(t.Customer, customer)) && (!openOnly || t.State != sla.ResolvedState) {
 					out = append(out, t)
 				}
 			}

@@ -15,7 +15,8 @@ import (
 type Store interface {
 	// Ticket gives a ticket's state; false when no event of it is stored.
 	Ticket(ctx context.Context, key string) (sla.Ticket, bool, error)
-	// Tickets gives a customer's tickets (only the open ones when openOnly).
+	// Tickets gives a customer's tickets, every customer's for "" (only the open ones
+	// when openOnly).
 	Tickets(ctx context.Context, customer string, openOnly bool) ([]sla.Ticket, error)
 	// Append stores events from source, ignoring events whose id is already stored, and
 	// gives how many were new. deliveryID names the request they came with.

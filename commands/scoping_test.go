@@ -137,3 +137,19 @@ func TestReadAccess(t *testing.T) {
 		t.Errorf("bot ask: %s %v", r.Kind, r.Lines)
 	}
 }
+
+func TestHomeShowsStaffTheUrgentTicketsOnly(t *testing.T) {
+	h, _ := newTest()
+	staff := h.Home(context.Background(), Caller{UserID: agent, Platform: "slack"}, English)
+	if staff.Kind != KindTickets || len(staff.Items) == 0 {
+		t.Fatalf("staff home: %s with %d items; want the urgent tickets of the fixture", staff.Kind, len(staff.Items))
+	}
+	for _, it := range staff.Items {
+		if it.Status != StatusAtRisk && it.Status != StatusBreached {
+			t.Errorf("home item %q is %q; want only at risk or breached", it.Title, it.Status)
+		}
+	}
+	if guest := h.Home(context.Background(), Caller{UserID: outsider, Platform: "slack"}, English); guest.Kind != KindHelp {
+		t.Errorf("a customer's home is %s; want the command list, no tickets", guest.Kind)
+	}
+}

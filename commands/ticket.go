@@ -74,18 +74,62 @@ func (h *Handler) list(ctx context.Context, c Caller, text string, l Lang) (Repl
 		return Reply{}, internal(fmt.Errorf("list %s: %w", cu.ID, err))
 	}
 	now := h.o.Now()
-	type entry struct {
-		t   sla.Ticket
-		v   sla.View
-		due time.Time
+	open := h.entries(all, now, func(t sla.Ticket, _ sla.View) bool { return strings.EqualFold(t.Customer, cu.ID) })
+	r := Reply{Kind: KindTickets, Title: l.pick(
+		fmt.Sprintf("Open tickets of %s: %d", cu.label(), len(open)),
+		fmt.Sprintf("Open tickets van %s: %d", cu.label(), len(open)))}
+	if len(open) == 0 {
+		r.Lines = []string{l.pick("No open tickets.", "Geen open tickets.")}
 	}
+	h.addItems(&r, c, open, l, now)
+	return r, nil
+}
+
+// Home is the App Home of a user: for the MAGDA team, every open ticket at risk or
+// breached, the most urgent first; for anyone else, the command list.
+func (h *Handler) Home(ctx context.Context, c Caller, l Lang) Reply {
+	if l == "" {
+		l = h.o.Language
+	}
+	if !h.isStaff(c) {
+		return help(l)
+	}
+	all, err := h.o.Store.Tickets(ctx, "", true)
+	if err != nil {
+		return h.fail(l, Command{Verb: VerbCustomer}, internal(fmt.Errorf("home: %w", err)))
+	}
+	now := h.o.Now()
+	urgent := h.entries(all, now, func(t sla.Ticket, v sla.View) bool {
+		_, status := h.clockFacts(t, v, l, now)
+		return status == StatusAtRisk || status == StatusBreached
+	})
+	r := Reply{Kind: KindTickets, Lang: l, Title: l.pick(
+		fmt.Sprintf("Tickets at risk or breached: %d", len(urgent)),
+		fmt.Sprintf("Tickets in gevaar of over tijd: %d", len(urgent)))}
+	if len(urgent) == 0 {
+		r.Lines = []string{l.pick("Every open ticket is on track.", "Alle open tickets liggen op schema.")}
+	}
+	h.addItems(&r, c, urgent, l, now)
+	return r
+}
+
+type entry struct {
+	t   sla.Ticket
+	v   sla.View
+	due time.Time
+}
+
+// entries views the open, known tickets that keep accepts, soonest due first.
+func (h *Handler) entries(all []sla.Ticket, now time.Time, keep func(sla.Ticket, sla.View) bool) []entry {
 	var open []entry
 	for _, t := range all {
-		if !t.Known || t.State == sla.ResolvedState || !strings.EqualFold(t.Customer, cu.ID) {
-			continue // the store's filter is not trusted with another customer's tickets
+		if !t.Known || t.State == sla.ResolvedState {
+			continue
 		}
 		v := t.At(h.o.Calendars, now)
-		open = append(open, entry{t, v, soonest(v)})
+		if keep(t, v) { // the store's filter is not trusted with another customer's tickets
+			open = append(open, entry{t, v, soonest(v)})
+		}
 	}
 	slices.SortFunc(open, func(a, b entry) int {
 		switch {
@@ -99,12 +143,11 @@ func (h *Handler) list(ctx context.Context, c Caller, text string, l Lang) (Repl
 		}
 		return compareKeys(a.t.Key, b.t.Key)
 	})
-	r := Reply{Kind: KindTickets, Title: l.pick(
-		fmt.Sprintf("Open tickets of %s: %d", cu.label(), len(open)),
-		fmt.Sprintf("Open tickets van %s: %d", cu.label(), len(open)))}
-	if len(open) == 0 {
-		r.Lines = []string{l.pick("No open tickets.", "Geen open tickets.")}
-	}
+	return open
+}
+
+// addItems adds one item per entry, at most maxItems, to r.
+func (h *Handler) addItems(r *Reply, c Caller, open []entry, l Lang, now time.Time) {
 	for i, e := range open {
 		if i == maxItems {
 			r.Notes = []string{l.pick(fmt.Sprintf("The %d due soonest of %d are shown.", maxItems, len(open)),
@@ -124,7 +167,6 @@ func (h *Handler) list(ctx context.Context, c Caller, text string, l Lang) (Repl
 			r.Status = status
 		}
 	}
-	return r, nil
 }
 
 // compareKeys orders ticket keys by project, then number: MAGDA-9 before MAGDA-10.
