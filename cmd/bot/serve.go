@@ -116,47 +116,74 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	mux, on := a.routes(getenv)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	w, err := a.wire(getenv)
+	if err != nil {
+		ln.Close()
+		return usageError{err.Error()}
+	}
+	srv := &http.Server{Handler: w.mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	fmt.Fprintf(stdout, "magda-sla-bot listening on http://%s (database %s, configuration %s)\n", ln.Addr(), s.db, a.cfg.Source())
-	for _, i := range on {
+	for _, i := range w.on {
 		fmt.Fprintf(stdout, "  %-18s %s\n", i.name, i.state)
 	}
 
-	errc := make(chan error, 1)
+	errc := make(chan error, 1+len(w.loops))
 	go func() { errc <- srv.Serve(ln) }()
+	loops, stopLoops := context.WithCancel(ctx)
+	defer stopLoops()
+	for _, loop := range w.loops {
+		go func() { errc <- loop(loops) }()
+	}
 	select {
 	case err := <-errc:
+		stopLoops()
+		srv.Close()
+		if err == nil {
+			err = errors.New("a background loop stopped")
+		}
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
 	log.Info("shutting down: finishing requests in flight")
+	stopLoops()
 	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	for _, wait := range w.drain {
+		wait()
 	}
 	return nil
 }
 
 type integration struct{ name, state string }
 
-// routes mounts every endpoint whose settings are present and says which are on.
-func (a *app) routes(getenv func(string) string) (*http.ServeMux, []integration) {
+// wiring is what serve runs: the routes, the background loops (Socket Mode, the
+// scheduler), and what to wait for after the HTTP server stopped.
+type wiring struct {
+	mux   *http.ServeMux
+	on    []integration
+	loops []func(context.Context) error
+	drain []func()
+}
+
+// wire mounts every endpoint whose settings are present and says which are on.
+func (a *app) wire(getenv func(string) string) (*wiring, error) {
 	m := server.NewMetrics(a.counts, time.Now)
-	mux := http.NewServeMux()
+	w := &wiring{mux: http.NewServeMux()}
+	mux := w.mux
 	handle := func(pattern, route string, h http.Handler) { mux.Handle(pattern, m.Instrument(route, h)) }
 	handle("GET /healthz", "healthz", server.Health())
 	handle("GET /readyz", "readyz", server.Ready(a.db.Ping, a.log))
 	mux.Handle("GET /metrics", m.Handler())
 
-	var on []integration
 	state := func(name string, enabled bool, why string) {
 		s := "on"
 		if !enabled {
 			s = "off (" + why + ")"
 		}
-		on = append(on, integration{name, s})
+		w.on = append(w.on, integration{name, s})
 	}
 	token := getenv("MAGDA_API_TOKEN")
 	if token != "" {
@@ -173,7 +200,12 @@ func (a *app) routes(getenv func(string) string) (*http.ServeMux, []integration)
 		}))
 	}
 	state("Jira webhooks", secret != "", "set JIRA_WEBHOOK_SECRET")
-	return mux, on
+
+	h := a.commands(nil, nil)
+	if err := a.wireSlack(w, h, m, getenv, handle, state); err != nil {
+		return nil, err
+	}
+	return w, nil
 }
 
 // counts adapts the store's ticket counts to the metrics' gauges.
