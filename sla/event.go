@@ -147,8 +147,10 @@ func jsonReason(err error) string {
 		return fmt.Sprintf("malformed JSON at byte %d: %v", se.Offset, se)
 	case errors.As(err, &te):
 		return fmt.Sprintf("field %q must be a %s, not a JSON %s", te.Field, "string", te.Value)
-	case err.Error() == "EOF":
+	case errors.Is(err, io.EOF):
 		return "empty body: no event"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "malformed JSON: the body ends before the event does"
 	}
 	return strings.TrimPrefix(err.Error(), "json: ")
 }
