@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"strings"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/commands"
@@ -17,18 +16,14 @@ import (
 // answered with the same words as in chat, from the same database and configuration.
 func ask(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
-	var s settings
-	s.flags(fs, getenv)
 	as := fs.String("as", "cli", "the user asking (a configured agent or SDM id to record events)")
 	channel := fs.String("channel", "", "ask as if in this chat channel (a customer's channel shows only its tickets)")
-	args, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(args) == 0 {
-		return usagef("ask: want the command text, e.g. bot ask \"sla P2 for agency-x\"")
-	}
-	a, err := openApp(s, slog.New(slog.DiscardHandler))
+	a, args, err := openCLI(fs, args, getenv, func(args []string) error {
+		if len(args) == 0 {
+			return usagef("ask: want the command text, e.g. bot ask \"sla P2 for agency-x\"")
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}

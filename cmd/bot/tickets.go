@@ -10,22 +10,35 @@ import (
 	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
 )
 
+// openCLI parses a terminal command's flags (fs's own and the store's), checks the
+// other arguments, and only then opens the store, without logging: the terminal shows
+// answers, not logs. Bad input opens (and creates) nothing.
+func openCLI(fs *flag.FlagSet, args []string, getenv func(string) string, check func([]string) error) (*app, []string, error) {
+	var s settings
+	s.flags(fs, getenv)
+	args, err := parseFlags(fs, args)
+	if err == nil {
+		err = check(args)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := openApp(s, slog.New(slog.DiscardHandler))
+	return a, args, err
+}
+
 // tickets is `bot tickets [--customer ID] [--open]`: one JSON line per stored ticket,
 // soonest due first, with the clocks as the contract's replay prints them.
 func tickets(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("tickets", flag.ContinueOnError)
-	var s settings
-	s.flags(fs, getenv)
 	customer := fs.String("customer", "", "only this customer's tickets")
 	open := fs.Bool("open", false, "only tickets that are not resolved")
-	args, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(args) > 0 {
-		return usagef("tickets: unexpected argument %q", args[0])
-	}
-	a, err := openApp(s, slog.New(slog.DiscardHandler))
+	a, _, err := openCLI(fs, args, getenv, func(args []string) error {
+		if len(args) > 0 {
+			return usagef("tickets: unexpected argument %q", args[0])
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
@@ -48,17 +61,12 @@ func tickets(ctx context.Context, args []string, getenv func(string) string, std
 
 // ticket is `bot ticket KEY`: one ticket's clocks.
 func ticket(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("ticket", flag.ContinueOnError)
-	var s settings
-	s.flags(fs, getenv)
-	args, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(args) != 1 {
-		return usagef("ticket: want one ticket KEY")
-	}
-	a, err := openApp(s, slog.New(slog.DiscardHandler))
+	a, args, err := openCLI(flag.NewFlagSet("ticket", flag.ContinueOnError), args, getenv, func(args []string) error {
+		if len(args) != 1 {
+			return usagef("ticket: want one ticket KEY")
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
