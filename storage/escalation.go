@@ -23,15 +23,8 @@ type Escalation struct {
 // RecordEscalation adds e to the audit trail. The ticket must have events (ErrNotFound
 // otherwise); a level outside 1..sla.MaxEscalation, no By or no At is ErrInvalid.
 func (db *DB) RecordEscalation(ctx context.Context, e Escalation) error {
-	switch {
-	case e.Ticket == "":
-		return fmt.Errorf("escalation: %w", invalid("no ticket"))
-	case e.Level < 1 || e.Level > sla.MaxEscalation:
-		return fmt.Errorf("escalation of %s: %w", e.Ticket, invalid("level %d is not 1..%d (R7)", e.Level, sla.MaxEscalation))
-	case e.By == "":
-		return fmt.Errorf("escalation of %s: %w", e.Ticket, invalid("no by: say who escalated"))
-	case e.At.IsZero():
-		return fmt.Errorf("escalation of %s: %w", e.Ticket, invalid("no time"))
+	if err := checkEscalation(e); err != nil {
+		return err
 	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -42,6 +35,21 @@ func (db *DB) RecordEscalation(ctx context.Context, e Escalation) error {
 		return fmt.Errorf("escalation of %s: %w", e.Ticket, err)
 	}
 	return tx.Commit()
+}
+
+// checkEscalation gives the ErrInvalid of RecordEscalation, or nil.
+func checkEscalation(e Escalation) error {
+	switch {
+	case e.Ticket == "":
+		return fmt.Errorf("escalation: %w", invalid("no ticket"))
+	case e.Level < 1 || e.Level > sla.MaxEscalation:
+		return fmt.Errorf("escalation of %s: %w", e.Ticket, invalid("level %d is not 1..%d (R7)", e.Level, sla.MaxEscalation))
+	case e.By == "":
+		return fmt.Errorf("escalation of %s: %w", e.Ticket, invalid("no by: say who escalated"))
+	case e.At.IsZero():
+		return fmt.Errorf("escalation of %s: %w", e.Ticket, invalid("no time"))
+	}
+	return nil
 }
 
 func insertEscalation(ctx context.Context, tx *sql.Tx, e Escalation) error {
