@@ -2,16 +2,16 @@ package commands
 
 import (
 	"context"
-	"strings"
-	"sync"
 	"time"
 
+	"github.com/digitaal-vlaanderen/magda-sla-bot/commands/commandstest"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 )
 
-// fakeStore is a hand-written Store: each method calls its function field, and a nil
-// field gives the zero result.
+// fakeStore is the log of a commandstest.Store with function fields to make it fail or
+// lie: a nil field gives the log's own answer.
 type fakeStore struct {
+	*commandstest.Store
 	TicketFunc  func(ctx context.Context, key string) (sla.Ticket, bool, error)
 	TicketsFunc func(ctx context.Context, customer string, openOnly bool) ([]sla.Ticket, error)
 	AppendFunc  func(ctx context.Context, source, deliveryID string, evs []sla.Event) (int, error)
@@ -19,38 +19,23 @@ type fakeStore struct {
 
 func (f *fakeStore) Ticket(ctx context.Context, key string) (sla.Ticket, bool, error) {
 	if f.TicketFunc == nil {
-		return sla.Ticket{}, false, nil
+		return f.Store.Ticket(ctx, key)
 	}
 	return f.TicketFunc(ctx, key)
 }
 
 func (f *fakeStore) Tickets(ctx context.Context, customer string, openOnly bool) ([]sla.Ticket, error) {
 	if f.TicketsFunc == nil {
-		return nil, nil
+		return f.Store.Tickets(ctx, customer, openOnly)
 	}
 	return f.TicketsFunc(ctx, customer, openOnly)
 }
 
 func (f *fakeStore) Append(ctx context.Context, source, deliveryID string, evs []sla.Event) (int, error) {
 	if f.AppendFunc == nil {
-		return 0, nil
+		return f.Store.Append(ctx, source, deliveryID, evs)
 	}
 	return f.AppendFunc(ctx, source, deliveryID, evs)
-}
-
-// eventLog is an event log behind a fakeStore: tickets are replayed by the real engine,
-// and Append ignores events whose id it has seen, as the contract says.
-type eventLog struct {
-	mu       sync.Mutex
-	cals     *sla.Calendars
-	events   []sla.Event
-	appended []appended
-	asked    []string // customers Tickets was asked about
-}
-
-type appended struct {
-	source, delivery string
-	evs              []sla.Event
 }
 
 func tierOf(id string) (sla.Tier, bool) {
@@ -60,63 +45,6 @@ func tierOf(id string) (sla.Tier, bool) {
 		}
 	}
 	return sla.Standard, false
-}
-
-func (l *eventLog) store() *fakeStore {
-	return &fakeStore{
-		TicketFunc: func(_ context.Context, key string) (sla.Ticket, bool, error) {
-			l.mu.Lock()
-			defer l.mu.Unlock()
-			var evs []sla.Event
-			for _, e := range l.events {
-				if e.Ticket == key {
-					evs = append(evs, e)
-				}
-			}
-			if len(evs) == 0 {
-				return sla.Ticket{}, false, nil
-			}
-			return sla.Replay(evs, tierOf, l.cals), true, nil
-		},
-		TicketsFunc: func(_ context.Context, customer string, openOnly bool) ([]sla.Ticket, error) {
-			l.mu.Lock()
-			defer l.mu.Unlock()
-			l.asked = append(l.asked, customer)
-			byKey := map[string][]sla.Event{}
-			var keys []string
-			for _, e := range l.events {
-				if byKey[e.Ticket] == nil {
-					keys = append(keys, e.Ticket)
-				}
-				byKey[e.Ticket] = append(byKey[e.Ticket], e)
-			}
-			var out []sla.Ticket
-			for _, k := range keys {
-				t := sla.Replay(byKey[k], tierOf, l.cals)
-				if (customer == "" || strings.EqualFold(t.Customer, customer)) && (!openOnly || t.State != sla.ResolvedState) {
-					out = append(out, t)
-				}
-			}
-			return out, nil
-		},
-		AppendFunc: func(_ context.Context, source, delivery string, evs []sla.Event) (int, error) {
-			l.mu.Lock()
-			defer l.mu.Unlock()
-			l.appended = append(l.appended, appended{source, delivery, evs})
-			n := 0
-		next:
-			for _, e := range evs {
-				for _, old := range l.events {
-					if e.ID != "" && old.ID == e.ID {
-						continue next
-					}
-				}
-				l.events = append(l.events, e)
-				n++
-			}
-			return n, nil
-		},
-	}
 }
 
 func dt(y int, m time.Month, d, h, min int) time.Time {
@@ -201,10 +129,10 @@ var testAccess = Access{
 }
 
 // newTest gives a handler over the fixture's event log at now.
-func newTest(mod ...func(*Options)) (*Handler, *eventLog) {
-	log := &eventLog{cals: testCals, events: fixture()}
+func newTest(mod ...func(*Options)) (*Handler, *commandstest.Store) {
+	log := commandstest.NewStore(testCals, tierOf, fixture()...)
 	o := Options{
-		Store: log.store(), Customers: testCustomers, Access: testAccess, Calendars: testCals,
+		Store: &fakeStore{Store: log}, Customers: testCustomers, Access: testAccess, Calendars: testCals,
 		Now: func() time.Time { return now },
 		Maintenance: Maintenance{
 			Extra:     []sla.MaintenanceWindow{{Start: dt(2026, time.July, 22, 20, 0), End: dt(2026, time.July, 22, 23, 0), Note: "database upgrade"}},

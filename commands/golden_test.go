@@ -99,6 +99,6 @@ func TestGolden(t *testing.T) {
 func TestGoldenHoliday(t *testing.T) {
 	later := dt(2026, time.July, 20, 10, 0)
 	h, log := newTest(func(o *Options) { o.Now = func() time.Time { return later } })
-	log.events = append(log.events, created("MAGDA-9", "agency-x", dt(2026, time.July, 20, 9, 0), sla.Incident, sla.P2))
+	log.Add(created("MAGDA-9", "agency-x", dt(2026, time.July, 20, 9, 0), sla.Incident, sla.P2))
 	golden(t, "explain_holiday", h.Handle(context.Background(), staffCaller, "explain MAGDA-9"))
 }

@@ -118,8 +118,8 @@ func TestButtonsAndForms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := h.Run(ctx, staffCaller, cmd); r.Kind != KindRecorded || len(log.appended) != 1 || log.appended[0].evs[0].Reason != "on its way" {
-		t.Errorf("submitted update: %s %v, stored %+v", r.Kind, r.Lines, log.appended)
+	if r := h.Run(ctx, staffCaller, cmd); r.Kind != KindRecorded || len(log.Appends()) != 1 || log.Appends()[0].Events[0].Reason != "on its way" {
+		t.Errorf("submitted update: %s %v, stored %+v", r.Kind, r.Lines, log.Appends())
 	}
 	wiz := h.Handle(ctx, staffCaller, "prioriteit")
 	if wiz.Lang != Dutch || wiz.Form == nil || len(wiz.Form.Fields) != 5 || wiz.Form.Fields[1].Options[1].Description != sla.Criterion(sla.Users, sla.P2, true) {
@@ -191,7 +191,7 @@ func TestListOrderAndLimit(t *testing.T) {
 	h, log := newTest()
 	for i := 10; i < 22; i++ {
 		key := "MAGDA-" + string(rune('0'+i/10)) + string(rune('0'+i%10))
-		log.events = append(log.events, created(key, "agency-x", dt(2026, time.July, 10, 8, i-10), sla.Incident, sla.P4))
+		log.Add(created(key, "agency-x", dt(2026, time.July, 10, 8, i-10), sla.Incident, sla.P4))
 	}
 	r := h.Handle(ctx, staffCaller, "sla agency-x")
 	if r.Title != "Open tickets of Agentschap X (agency-x): 17" || len(r.Items) != maxItems {

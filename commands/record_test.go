@@ -34,13 +34,13 @@ func TestRecordPermissions(t *testing.T) {
 			h, log := newTest(func(o *Options) { o.Access.CustomersMayEscalate = tt.mayEsc })
 			r := h.Handle(ctx, tt.caller, tt.text)
 			if tt.wantCode == "" {
-				if r.Kind != KindRecorded || len(log.appended) != 1 {
-					t.Errorf("got %s %v, stored %d", r.Kind, r.Lines, len(log.appended))
+				if r.Kind != KindRecorded || len(log.Appends()) != 1 {
+					t.Errorf("got %s %v, stored %d", r.Kind, r.Lines, len(log.Appends()))
 				}
 				return
 			}
-			if r.Error != tt.wantCode || !r.Ephemeral || len(log.appended) != 0 {
-				t.Errorf("got %s %q ephemeral=%t, stored %d; want %s and nothing stored", r.Error, r.Lines, r.Ephemeral, len(log.appended), tt.wantCode)
+			if r.Error != tt.wantCode || !r.Ephemeral || len(log.Appends()) != 0 {
+				t.Errorf("got %s %q ephemeral=%t, stored %d; want %s and nothing stored", r.Error, r.Lines, r.Ephemeral, len(log.Appends()), tt.wantCode)
 			}
 		})
 	}
@@ -64,14 +64,14 @@ func TestRecordEvents(t *testing.T) {
 		if r := h.Handle(ctx, caller, tt.text); r.Kind != KindRecorded {
 			t.Fatalf("%s: %s %v", tt.text, r.Kind, r.Lines)
 		}
-		if len(log.appended) != 1 || len(log.appended[0].evs) != 1 {
-			t.Fatalf("%s: stored %+v", tt.text, log.appended)
+		if len(log.Appends()) != 1 || len(log.Appends()[0].Events) != 1 {
+			t.Fatalf("%s: stored %+v", tt.text, log.Appends())
 		}
-		a := log.appended[0]
-		if a.source != "slack" || a.delivery != "slack:req-1" {
-			t.Errorf("%s: source %q delivery %q", tt.text, a.source, a.delivery)
+		a := log.Appends()[0]
+		if a.Source != "slack" || a.Delivery != "slack:req-1" {
+			t.Errorf("%s: source %q delivery %q", tt.text, a.Source, a.Delivery)
 		}
-		got := a.evs[0]
+		got := a.Events[0]
 		if got.ID == "" || tt.want.ID != "" && got.ID != tt.want.ID {
 			t.Errorf("%s: id %q, want %q", tt.text, got.ID, tt.want.ID)
 		}
@@ -101,15 +101,15 @@ func TestEscalateIdempotent(t *testing.T) {
 	if diff := cmp.Diff(first, second); diff != "" {
 		t.Errorf("the repeated request got another answer:\n%s", diff)
 	}
-	if len(log.appended) != 1 || len(calls) != 1 {
-		t.Errorf("stored %d times, hook called %v; want once", len(log.appended), calls)
+	if len(log.Appends()) != 1 || len(calls) != 1 {
+		t.Errorf("stored %d times, hook called %v; want once", len(log.Appends()), calls)
 	}
 
 	// Two clicks with their own request ids, both reading level 0 (a stale read).
 	h, log = newTest(func(o *Options) {
 		o.OnEscalated = func(_ context.Context, _ sla.Ticket, level int, _, _ string) { calls = append(calls, level) }
 		store := o.Store.(*fakeStore)
-		read := store.TicketFunc
+		read := store.Store.Ticket
 		store.TicketFunc = func(ctx context.Context, key string) (sla.Ticket, bool, error) {
 			t, ok, err := read(ctx, key)
 			t.Escalation = 0
@@ -127,8 +127,7 @@ func TestEscalateIdempotent(t *testing.T) {
 	if len(calls) != 1 {
 		t.Errorf("hook called %v, want once", calls)
 	}
-	got := log.store()
-	tk, _, _ := got.Ticket(ctx, "MAGDA-1")
+	tk, _, _ := log.Ticket(ctx, "MAGDA-1")
 	if tk.Escalation != 1 {
 		t.Errorf("escalation level %d, want 1", tk.Escalation)
 	}
@@ -145,8 +144,8 @@ func TestEscalateBeyondLast(t *testing.T) {
 	if r.Error != CodeConflict || r.Lines[0] != "MAGDA-2 staat al op de laatste escalatiestap, niveau 2: 3de lijn (R7)." {
 		t.Errorf("beyond: %s %q", r.Error, r.Lines)
 	}
-	if len(log.appended) != 1 {
-		t.Errorf("stored %d, want 1", len(log.appended))
+	if len(log.Appends()) != 1 {
+		t.Errorf("stored %d, want 1", len(log.Appends()))
 	}
 	card := h.Handle(ctx, staffCaller, "sla MAGDA-2")
 	for _, b := range card.Buttons {
@@ -166,8 +165,8 @@ func TestRecordConflicts(t *testing.T) {
 	for _, tt := range tests {
 		h, log := newTest()
 		r := h.Handle(ctx, staffCaller, tt.text)
-		if r.Error != CodeConflict || r.Lines[0] != tt.want || len(log.appended) != 0 {
-			t.Errorf("%s: %s %q, stored %d; want conflict %q", tt.text, r.Error, r.Lines, len(log.appended), tt.want)
+		if r.Error != CodeConflict || r.Lines[0] != tt.want || len(log.Appends()) != 0 {
+			t.Errorf("%s: %s %q, stored %d; want conflict %q", tt.text, r.Error, r.Lines, len(log.Appends()), tt.want)
 		}
 	}
 }
@@ -189,7 +188,7 @@ func TestUpdateHook(t *testing.T) {
 	h2, log := newTest(func(o *Options) {
 		o.OnUpdated = func(context.Context, sla.Ticket, string, string) { t.Error("hook called") }
 	})
-	if r := h2.Handle(ctx, staffCaller, "update MAGDA-1"); r.Form == nil || r.Form.ID != FormUpdate || r.Form.Value != "MAGDA-1" || len(log.appended) != 0 {
-		t.Errorf("update without text: %+v, stored %d", r.Form, len(log.appended))
+	if r := h2.Handle(ctx, staffCaller, "update MAGDA-1"); r.Form == nil || r.Form.ID != FormUpdate || r.Form.Value != "MAGDA-1" || len(log.Appends()) != 0 {
+		t.Errorf("update without text: %+v, stored %d", r.Form, len(log.Appends()))
 	}
 }

@@ -30,8 +30,8 @@ func TestScopingTickets(t *testing.T) {
 			if got.Kind != KindError || got.Error != CodeNotFound && got.Error != CodeForbidden {
 				t.Errorf("%s as %s: %s %s, want not found (or forbidden before any lookup)", cmd, caller.UserID, got.Kind, got.Error)
 			}
-			if len(log.appended) != 0 {
-				t.Errorf("%s as %s: stored %v", cmd, caller.UserID, log.appended)
+			if len(log.Appends()) != 0 {
+				t.Errorf("%s as %s: stored %v", cmd, caller.UserID, log.Appends())
 			}
 		}
 	}
@@ -64,7 +64,7 @@ func TestScopingCustomers(t *testing.T) {
 			t.Errorf("%s leaks: %s", cmd, got.PlainText())
 		}
 	}
-	for _, a := range log.asked {
+	for _, a := range log.Asked() {
 		if a != "agency-x" {
 			t.Errorf("the store was asked for %q's tickets from the agency-x channel", a)
 		}

@@ -1,7 +1,6 @@
 package slack
 
 import (
-	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -20,18 +19,9 @@ import (
 	"github.com/slack-go/slack/slacktest"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/commands"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/commands/commandstest"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 )
-
-// fakeStore is a hand-written commands.Store over an event log: tickets are replayed by
-// the real engine, Append ignores known event ids and deliveries, and counts its calls.
-type fakeStore struct {
-	mu         sync.Mutex
-	events     []sla.Event
-	deliveries map[string]bool
-	appends    int
-	stored     []sla.Event
-}
 
 var cals = sla.NewCalendars(nil)
 
@@ -49,72 +39,9 @@ func tierOf(id string) (sla.Tier, bool) {
 	return sla.Standard, false
 }
 
-func (s *fakeStore) Ticket(_ context.Context, key string) (sla.Ticket, bool, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var evs []sla.Event
-	for _, e := range s.events {
-		if e.Ticket == key {
-			evs = append(evs, e)
-		}
-	}
-	if len(evs) == 0 {
-		return sla.Ticket{}, false, nil
-	}
-	return sla.Replay(evs, tierOf, cals), true, nil
-}
-
-func (s *fakeStore) Tickets(ctx context.Context, customer string, openOnly bool) ([]sla.Ticket, error) {
-	s.mu.Lock()
-	var keys []string
-	seen := map[string]bool{}
-	for _, e := range s.events {
-		if !seen[e.Ticket] {
-			seen[e.Ticket] = true
-			keys = append(keys, e.Ticket)
-		}
-	}
-	s.mu.Unlock()
-	var out []sla.Ticket
-	for _, k := range keys {
-		t, _, _ := s.Ticket(ctx, k)
-		if strings.EqualFold(t.Customer, customer) && (!openOnly || t.State != sla.ResolvedState) {
-			out = append(out, t)
-		}
-	}
-	return out, nil
-}
-
-func (s *fakeStore) Append(_ context.Context, source, delivery string, evs []sla.Event) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.appends++
-	if s.deliveries == nil {
-		s.deliveries = map[string]bool{}
-	}
-	if delivery != "" && s.deliveries[source+"\x00"+delivery] {
-		return 0, nil
-	}
-	s.deliveries[source+"\x00"+delivery] = true
-	n := 0
-next:
-	for _, e := range evs {
-		for _, old := range s.events {
-			if e.ID != "" && e.ID == old.ID {
-				continue next
-			}
-		}
-		s.events = append(s.events, e)
-		s.stored = append(s.stored, e)
-		n++
-	}
-	return n, nil
-}
-
-func (s *fakeStore) appendCalls() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.appends
+// newStore is an event log holding events, replayed with the tests' calendars and tiers.
+func newStore(events ...sla.Event) *commandstest.Store {
+	return commandstest.NewStore(cals, tierOf, events...)
 }
 
 func dt(y int, m time.Month, d, h, min int) time.Time {
@@ -287,7 +214,7 @@ func (f *fakeSlack) responses() []map[string]any {
 // testApp is an App over a fake store and a fake Slack.
 type testApp struct {
 	*App
-	store   *fakeStore
+	store   *commandstest.Store
 	slack   *fakeSlack
 	results *results
 }
@@ -307,7 +234,7 @@ func (r *results) list() []string {
 
 func newTestApp(t testing.TB, mod ...func(*Options)) *testApp {
 	t.Helper()
-	store := &fakeStore{events: fixture()}
+	store := newStore(fixture()...)
 	fs := newFakeSlack(t)
 	res := &results{}
 	o := Options{SigningSecret: secret, BotToken: "xoxb-test", APIURL: fs.apiURL(), Handler: newHandler(store, ""),

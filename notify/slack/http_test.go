@@ -105,7 +105,7 @@ func TestRefused(t *testing.T) {
 				if w.Code != tt.status {
 					t.Fatalf("status %d, want %d: %s", w.Code, tt.status, w.Body)
 				}
-				if got := ta.store.appendCalls(); got != tt.appends {
+				if got := len(ta.store.Appends()); got != tt.appends {
 					t.Errorf("Append called %d times, want %d", got, tt.appends)
 				}
 				if tt.status != http.StatusOK {
@@ -147,7 +147,7 @@ func TestBodyLimitAndMethod(t *testing.T) {
 	if w := ta.post(t, "/slack/other", formType, ""); w.Code != http.StatusNotFound {
 		t.Errorf("unknown path: status %d, want 404", w.Code)
 	}
-	if got := ta.store.appendCalls(); got != 0 {
+	if got := len(ta.store.Appends()); got != 0 {
 		t.Errorf("Append called %d times", got)
 	}
 }
@@ -328,7 +328,7 @@ func TestUserGroups(t *testing.T) {
 	// A group member escalates through a button: Caller.Groups made them staff.
 	r := ta.o.Handler.Run(ctx, ta.caller(ctx, "U-SDM", "Sam", chanTeam, "req-1"),
 		commands.Command{Verb: commands.VerbEscalate, Ticket: "MAGDA-1", Lang: commands.English})
-	if r.Kind != commands.KindRecorded || ta.store.stored[0].Type != sla.Escalated {
+	if r.Kind != commands.KindRecorded || ta.store.Stored()[0].Type != sla.Escalated {
 		t.Errorf("group member: %s", r.PlainText())
 	}
 }

@@ -20,7 +20,7 @@ const cardTS = "1783600000.000100" // the ts of the message with the buttons
 // would send it back.
 func buttonOf(t *testing.T, key string, lang commands.Lang, action string) *slackgo.ButtonBlockElement {
 	t.Helper()
-	r := newHandler(&fakeStore{events: fixture()}, lang).Handle(context.Background(), staff, "sla "+key)
+	r := newHandler(newStore(fixture()...), lang).Handle(context.Background(), staff, "sla "+key)
 	for _, b := range Blocks(r) {
 		if a, ok := b.(*slackgo.ActionBlock); ok {
 			for _, el := range a.Elements.ElementSet {
@@ -70,8 +70,8 @@ func TestClickEscalate(t *testing.T) {
 		}
 		ta.Wait()
 	}
-	if n := len(ta.store.stored); n != 1 || ta.store.stored[0].Type != sla.Escalated || ta.store.stored[0].By != "ann.agent" {
-		t.Fatalf("stored %+v, want one escalation by ann.agent", ta.store.stored)
+	if n := len(ta.store.Stored()); n != 1 || ta.store.Stored()[0].Type != sla.Escalated || ta.store.Stored()[0].By != "ann.agent" {
+		t.Fatalf("stored %+v, want one escalation by ann.agent", ta.store.Stored())
 	}
 	posts := ta.slack.responses()
 	if len(posts) != 2 {
@@ -169,7 +169,7 @@ func submission(t *testing.T, form *commands.Form, meta formMeta, values map[str
 // TestSubmit: a submitted form runs its command; the answer is private to the user where
 // the form was opened (or their direct message); a form error keeps the modal open.
 func TestSubmit(t *testing.T) {
-	h := newHandler(&fakeStore{events: fixture()}, "")
+	h := newHandler(newStore(fixture()...), "")
 	updateForm := h.Handle(context.Background(), staff, "update MAGDA-1").Form
 	wizard := h.Handle(context.Background(), staff, "prio").Form
 	tests := []struct {
@@ -205,8 +205,8 @@ func TestSubmit(t *testing.T) {
 			}
 			calls := ta.slack.callsTo(tt.method)
 			if tt.method == "" {
-				if all := ta.slack.allCalls(); len(all) != 0 || ta.store.appendCalls() != 0 {
-					t.Errorf("calls %v, appends %d", all, ta.store.appendCalls())
+				if all := ta.slack.allCalls(); len(all) != 0 || len(ta.store.Appends()) != 0 {
+					t.Errorf("calls %v, appends %d", all, len(ta.store.Appends()))
 				}
 				return
 			}
@@ -216,8 +216,8 @@ func TestSubmit(t *testing.T) {
 			if tt.method == "chat.postEphemeral" && calls[0].Form.Get("user") != agent {
 				t.Errorf("private answer to %q", calls[0].Form.Get("user"))
 			}
-			if tt.stored != "" && (len(ta.store.stored) != 1 || ta.store.stored[0].Type != tt.stored || ta.store.stored[0].Reason != tt.values["text"]) {
-				t.Errorf("stored %+v", ta.store.stored)
+			if tt.stored != "" && (len(ta.store.Stored()) != 1 || ta.store.Stored()[0].Type != tt.stored || ta.store.Stored()[0].Reason != tt.values["text"]) {
+				t.Errorf("stored %+v", ta.store.Stored())
 			}
 		})
 	}

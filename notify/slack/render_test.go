@@ -80,7 +80,7 @@ func TestGoldenBlocks(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := newHandler(&fakeStore{events: fixture()}, "").Handle(context.Background(), tt.caller, tt.text)
+			r := newHandler(newStore(fixture()...), "").Handle(context.Background(), tt.caller, tt.text)
 			if r.Kind != tt.kind {
 				t.Fatalf("kind %s, want %s: %s", r.Kind, tt.kind, r.PlainText())
 			}
@@ -108,7 +108,7 @@ func TestGoldenModal(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := newHandler(&fakeStore{events: fixture()}, tt.lang).Handle(context.Background(), staff, tt.text)
+			r := newHandler(newStore(fixture()...), tt.lang).Handle(context.Background(), staff, tt.text)
 			if r.Form == nil {
 				t.Fatalf("no form: %s", r.PlainText())
 			}
@@ -126,7 +126,7 @@ func TestGoldenModal(t *testing.T) {
 // TestWizardHintsKeepCriteria: the R4.3 criteria are longer than an option description
 // may be; each option is shortened and the field's hint gives them whole.
 func TestWizardHintsKeepCriteria(t *testing.T) {
-	r := newHandler(&fakeStore{}, "").Handle(context.Background(), staff, "prio")
+	r := newHandler(newStore(), "").Handle(context.Background(), staff, "prio")
 	v := Modal(*r.Form, r.Lang)
 	for _, f := range r.Form.Fields {
 		var in *slackgo.InputBlock
@@ -224,7 +224,7 @@ func TestEscaping(t *testing.T) {
 // TestButtonLangRoundTrip: a button carries its reply's language back to the click.
 func TestButtonLangRoundTrip(t *testing.T) {
 	for _, l := range []commands.Lang{commands.English, commands.Dutch} {
-		r := newHandler(&fakeStore{events: fixture()}, l).Handle(context.Background(), staff, "sla MAGDA-1")
+		r := newHandler(newStore(fixture()...), l).Handle(context.Background(), staff, "sla MAGDA-1")
 		var got []string
 		for _, b := range Blocks(r) {
 			if a, ok := b.(*slackgo.ActionBlock); ok {

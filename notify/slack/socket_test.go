@@ -119,7 +119,7 @@ func TestSocketMode(t *testing.T) {
 	t.Run("modal error in the ack", func(t *testing.T) {
 		ta := newTestApp(t)
 		acker := &fakeAcker{}
-		form := newHandler(&fakeStore{events: fixture()}, "").Handle(context.Background(), staff, "update MAGDA-1").Form
+		form := newHandler(newStore(fixture()...), "").Handle(context.Background(), staff, "update MAGDA-1").Form
 		payload, _ := json.Marshal(submission(t, form, formMeta{Value: "MAGDA-1", Lang: commands.English, Channel: chanTeam}, map[string]string{"text": ""}))
 		var cb slackgo.InteractionCallback
 		if err := json.Unmarshal(payload, &cb); err != nil {

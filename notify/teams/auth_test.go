@@ -76,12 +76,12 @@ func TestAuth(t *testing.T) {
 				t.Fatalf("status %d, want %d (%s)", w.Code, tt.want, w.Body)
 			}
 			if tt.want == http.StatusOK {
-				if got := e.store.added(); len(got) != 1 {
+				if got := e.store.Stored(); len(got) != 1 {
 					t.Errorf("a valid request stored %d events, want the escalation", len(got))
 				}
 				return
 			}
-			if n := e.store.touched(); n != 0 {
+			if n := e.store.Calls(); n != 0 {
 				t.Errorf("a refused request touched the store %d times", n)
 			}
 			if n := e.refs.count(); n != 0 {
@@ -130,7 +130,7 @@ func TestNoAppIDNoEntry(t *testing.T) {
 			t.Errorf("%.20s…: status %d, want 401", authz, w.Code)
 		}
 	}
-	if n := e.store.touched(); n != 0 {
+	if n := e.store.Calls(); n != 0 {
 		t.Errorf("store touched %d times", n)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/commands"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/commands/commandstest"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 )
 
@@ -98,14 +99,6 @@ func (r *refs) count() int {
 	return r.saves
 }
 
-// store is a commands.Store over an event log, counting every call.
-type store struct {
-	mu       sync.Mutex
-	events   []sla.Event
-	calls    int
-	appended []sla.Event
-}
-
 var customers = []commands.Customer{
 	{ID: "agency-x", Name: "Agentschap X", Tier: sla.Dedicated},
 	{ID: "agency-y", Name: "Agentschap Y", Tier: sla.Standard},
@@ -129,78 +122,13 @@ func created(key string, at time.Time, p sla.Priority) sla.Event {
 
 // newStore has MAGDA-1 (P2, responded, resolution at risk) and MAGDA-2 (P1, response
 // breached, escalated once), both agency-x's.
-func newStore() *store {
-	return &store{events: []sla.Event{
+func newStore() *commandstest.Store {
+	return commandstest.NewStore(cals, tierOf,
 		created("MAGDA-1", dt(2026, time.July, 9, 10, 0), sla.P2),
-		{ID: "MAGDA-1-r", Ticket: "MAGDA-1", Type: sla.Responded, At: dt(2026, time.July, 9, 11, 0)},
+		sla.Event{ID: "MAGDA-1-r", Ticket: "MAGDA-1", Type: sla.Responded, At: dt(2026, time.July, 9, 11, 0)},
 		created("MAGDA-2", dt(2026, time.July, 10, 14, 0), sla.P1),
-		{ID: "MAGDA-2-e", Ticket: "MAGDA-2", Type: sla.Escalated, At: dt(2026, time.July, 10, 15, 30), By: "Sofie"},
-	}}
-}
-
-func (s *store) replay(key string) (sla.Ticket, bool) {
-	var evs []sla.Event
-	for _, e := range s.events {
-		if e.Ticket == key {
-			evs = append(evs, e)
-		}
-	}
-	if len(evs) == 0 {
-		return sla.Ticket{}, false
-	}
-	return sla.Replay(evs, tierOf, cals), true
-}
-
-func (s *store) Ticket(_ context.Context, key string) (sla.Ticket, bool, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.calls++
-	t, ok := s.replay(key)
-	return t, ok, nil
-}
-
-func (s *store) Tickets(_ context.Context, customer string, openOnly bool) ([]sla.Ticket, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.calls++
-	var out []sla.Ticket
-	for _, key := range []string{"MAGDA-1", "MAGDA-2"} {
-		if t, ok := s.replay(key); ok && strings.EqualFold(t.Customer, customer) && (!openOnly || t.State != sla.ResolvedState) {
-			out = append(out, t)
-		}
-	}
-	return out, nil
-}
-
-func (s *store) Append(_ context.Context, _, _ string, evs []sla.Event) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.calls++
-	n := 0
-next:
-	for _, e := range evs {
-		for _, old := range s.events {
-			if e.ID != "" && e.ID == old.ID {
-				continue next
-			}
-		}
-		s.events = append(s.events, e)
-		s.appended = append(s.appended, e)
-		n++
-	}
-	return n, nil
-}
-
-func (s *store) touched() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.calls
-}
-
-func (s *store) added() []sla.Event {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]sla.Event(nil), s.appended...)
+		sla.Event{ID: "MAGDA-2-e", Ticket: "MAGDA-2", Type: sla.Escalated, At: dt(2026, time.July, 10, 15, 30), By: "Sofie"},
+	)
 }
 
 // recorder is a Commander that remembers the callers and passes on to a real handler.
@@ -235,7 +163,7 @@ func (r *recorder) last() (commands.Caller, []commands.Command) {
 }
 
 // commandsHandler is the real commands handler over st at the clock's time.
-func commandsHandler(st *store, c *clock) *commands.Handler {
+func commandsHandler(st *commandstest.Store, c *clock) *commands.Handler {
 	return commands.New(commands.Options{Store: st, Customers: customers, Calendars: cals, Now: c.Now,
 		Access: commands.Access{Agents: []string{staffAAD}, ChannelCustomer: map[string]string{custChan: "agency-x"}}})
 }
@@ -245,7 +173,7 @@ type env struct {
 	bot   *Bot
 	bf    *bf
 	clock *clock
-	store *store
+	store *commandstest.Store
 	refs  *refs
 	rec   *recorder
 }

@@ -28,7 +28,7 @@ func TestFixtures(t *testing.T) {
 			}
 		}},
 		{"activity_submit.json", 1, func(t *testing.T, e *env, _ *httptest.ResponseRecorder) {
-			if evs := e.store.added(); len(evs) != 1 || evs[0].Reason != "Fix staat op TNI" {
+			if evs := e.store.Stored(); len(evs) != 1 || evs[0].Reason != "Fix staat op TNI" {
 				t.Errorf("stored %+v", evs)
 			}
 		}},

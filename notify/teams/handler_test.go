@@ -63,8 +63,8 @@ func TestMessages(t *testing.T) {
 			}
 			posts := e.bf.sent()
 			if tt.want.path == "" {
-				if len(posts) != 0 || e.store.touched() != 0 {
-					t.Errorf("a message not for the bot was answered: %d posts, %d store calls", len(posts), e.store.touched())
+				if len(posts) != 0 || e.store.Calls() != 0 {
+					t.Errorf("a message not for the bot was answered: %d posts, %d store calls", len(posts), e.store.Calls())
 				}
 				return
 			}
@@ -190,8 +190,8 @@ func TestSubmitRoundTrip(t *testing.T) {
 	// R7: the escalation is stored once, however often the same card's button is clicked.
 	first := click("c2", "msg-1", yes.Data, nil)
 	again := click("c3", "msg-1", yes.Data, nil)
-	if lastVerb() != commands.VerbEscalate || countType(e.store.added(), sla.Escalated) != 1 {
-		t.Errorf("Escalate ran %s and stored %d escalations, want 1", lastVerb(), countType(e.store.added(), sla.Escalated))
+	if lastVerb() != commands.VerbEscalate || countType(e.store.Stored(), sla.Escalated) != 1 {
+		t.Errorf("Escalate ran %s and stored %d escalations, want 1", lastVerb(), countType(e.store.Stored(), sla.Escalated))
 	}
 	if diff := cmp.Diff(first, again); diff != "" {
 		t.Errorf("a double click answers differently (-first +again):\n%s", diff)
@@ -205,8 +205,8 @@ func TestSubmitRoundTrip(t *testing.T) {
 	}
 	click("c5", "msg-5", submit.Data, map[string]string{"text": "Fix deployed on TNI"})
 	_, cmds := e.rec.last()
-	if got := cmds[len(cmds)-1]; got.Verb != commands.VerbUpdate || got.Text != "Fix deployed on TNI" || countType(e.store.added(), sla.Updated) != 1 {
-		t.Errorf("form submit ran %+v and stored %d updates", got, countType(e.store.added(), sla.Updated))
+	if got := cmds[len(cmds)-1]; got.Verb != commands.VerbUpdate || got.Text != "Fix deployed on TNI" || countType(e.store.Stored(), sla.Updated) != 1 {
+		t.Errorf("form submit ran %+v and stored %d updates", got, countType(e.store.Stored(), sla.Updated))
 	}
 
 	// R4.3: the priority wizard's choices come back as a suggestion.
@@ -293,7 +293,7 @@ func TestBadRequests(t *testing.T) {
 			t.Errorf("%s: status %d (%q), want %d with a one-line reason", tt.name, w.Code, w.Body, tt.want)
 		}
 	}
-	if e.store.touched() != 0 || e.refs.count() != 0 || len(e.bf.sent()) != 0 {
+	if e.store.Calls() != 0 || e.refs.count() != 0 || len(e.bf.sent()) != 0 {
 		t.Errorf("bad requests changed something")
 	}
 }
