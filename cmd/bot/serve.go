@@ -205,6 +205,9 @@ func (a *app) wire(getenv func(string) string) (*wiring, error) {
 	if err := a.wireSlack(w, h, m, getenv, handle, state); err != nil {
 		return nil, err
 	}
+	if _, err := a.wireTeams(h, getenv, handle, state); err != nil {
+		return nil, err
+	}
 	return w, nil
 }
 

@@ -1,0 +1,46 @@
+package main
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/digitaal-vlaanderen/magda-sla-bot/commands"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/notify/teams"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
+)
+
+// wireTeams mounts POST /api/messages when MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD
+// are both set. MICROSOFT_OPENID_METADATA_URL and MICROSOFT_TOKEN_URL point a
+// single-tenant or sovereign-cloud bot elsewhere than the Bot Framework's public cloud.
+func (a *app) wireTeams(h *commands.Handler, getenv func(string) string,
+	handle func(pattern, route string, h http.Handler), state func(string, bool, string)) (*teams.Bot, error) {
+	id, password := getenv("MICROSOFT_APP_ID"), getenv("MICROSOFT_APP_PASSWORD")
+	if id == "" || password == "" {
+		state("Teams", false, "set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD")
+		return nil, nil
+	}
+	bot, err := teams.New(teams.Options{
+		AppID: id, AppPassword: password, Commands: h, References: teamsRefs{a.db},
+		OpenIDMetadataURL: getenv("MICROSOFT_OPENID_METADATA_URL"),
+		TokenURL:          getenv("MICROSOFT_TOKEN_URL"),
+		Logger:            a.log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	handle("POST /api/messages", "teams", bot)
+	state("Teams", true, "")
+	return bot, nil
+}
+
+// teamsRefs keeps Teams conversation references in the store.
+type teamsRefs struct{ db *storage.DB }
+
+func (r teamsRefs) SaveReference(ctx context.Context, ref teams.Reference) error {
+	return r.db.SaveReference(ctx, storage.Reference(ref))
+}
+
+func (r teamsRefs) Reference(ctx context.Context, channelID string) (teams.Reference, bool, error) {
+	ref, found, err := r.db.Reference(ctx, channelID)
+	return teams.Reference(ref), found, err
+}
