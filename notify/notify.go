@@ -1,0 +1,254 @@
+package notify
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/digitaal-vlaanderen/magda-sla-bot/commands"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/notify/mail"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
+)
+
+// Platforms: the names of Options.Platforms and of the outbox rows' platform.
+const (
+	PlatformSlack = "slack"
+	PlatformTeams = "teams"
+	PlatformMail  = "mail"
+)
+
+// Sender posts a reply to a chat channel and gives the new message's id
+// (notify/slack.Sender, notify/teams.Sender).
+type Sender interface {
+	Send(ctx context.Context, channel string, r commands.Reply, thread string) (string, error)
+}
+
+// Mailer sends one mail (notify/mail.Mailer).
+type Mailer interface {
+	Send(ctx context.Context, m mail.Message) error
+}
+
+// Platform is a chat platform's sender and how to read its rate limits.
+type Platform struct {
+	Sender Sender
+	// RetryAfter reports that err is a rate limit and how long to wait before the next
+	// message to this platform (slack.RetryAfter, teams.RetryAfter); nil: never.
+	RetryAfter func(error) (time.Duration, bool)
+}
+
+// Channel is a chat channel on a platform.
+type Channel struct {
+	Platform string // PlatformSlack or PlatformTeams
+	ID       string
+}
+
+// Customer is a customer's name and its own channels (slack_channels, teams_channels).
+type Customer struct {
+	ID       string
+	Name     string
+	Channels []Channel
+}
+
+// Clock is the time the Notifier runs on: tests step it.
+type Clock interface {
+	Now() time.Time
+	After(d time.Duration) <-chan time.Time
+}
+
+type wallClock struct{}
+
+func (wallClock) Now() time.Time                         { return time.Now() }
+func (wallClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// Store is what the Notifier needs of the database (storage.DB).
+type Store interface {
+	Decide(ctx context.Context, decide func(storage.Running) []storage.Notification) (int, error)
+	Enqueue(ctx context.Context, ns ...storage.Notification) (int, error)
+	EscalateOnce(ctx context.Context, e storage.Escalation, n storage.Notification) (bool, error)
+	Decided(ctx context.Context, ticket, kind string, slot int64) (bool, error)
+	OutboxStart(ctx context.Context, now time.Time) (time.Time, error)
+	Claim(ctx context.Context, owner string, now time.Time, lease time.Duration, platforms []string) (storage.Delivery, bool, error)
+	MarkSent(ctx context.Context, id int64, owner string, at time.Time, ref string) error
+	MarkFailed(ctx context.Context, id int64, owner string, f storage.Failure) error
+	OutboxDepth(ctx context.Context) ([]storage.Depth, error)
+}
+
+// Options configure a Notifier; Store is required. Zero values take the defaults named.
+type Options struct {
+	Store     Store
+	Calendars *sla.Calendars // nil: without closure days
+	Customers []Customer
+	// SDM are the SDMs' channels (R7.1 P1 notices, escalations, the digest);
+	// Announcements get the maintenance notices (R8).
+	SDM, Announcements []Channel
+	// ServiceDelivery gets the escalation mails and P1 notices by mail (R7, R7.3).
+	ServiceDelivery []string
+	Maintenance     commands.Maintenance
+	Language        commands.Lang // commands.English
+	UpdateLead      time.Duration // before an R5.3 update is due; 30m
+	AtRisk          float64       // share of a target from which a clock is at risk; 0.75
+	DigestAt        time.Duration // after midnight, Brussels: the digest and maintenance notices; 8h30
+
+	// Platforms are the chat senders by platform name; a channel on a platform without
+	// one is skipped (and logged once). Mailer nil: no mail.
+	Platforms map[string]Platform
+	Mailer    Mailer
+	// Card renders a ticket's SLA card for the escalation mail and post; nil: a
+	// minimal rendering of the clocks.
+	Card func(t sla.Ticket, l commands.Lang, now time.Time) commands.Reply
+
+	Clock       Clock         // nil: the wall clock
+	Interval    time.Duration // between scheduler passes in Run; 30s
+	Poll        time.Duration // a worker's wait when nothing is due; 2s
+	Workers     int           // delivery workers in Run; 2
+	Lease       time.Duration // how long a claimed row is a worker's; 5m
+	SendTimeout time.Duration // one send; 1m, and at most half the lease
+	MaxAttempts int           // failed tries before a row is parked; 8
+	Backoff     time.Duration // the wait after the first failure, doubling, up to 1h; 30s
+	Owner       string        // this process in the leases; "" = host:pid:random
+	Logger      *slog.Logger  // nil: slog.Default()
+}
+
+// Notifier decides and delivers notifications. It is safe for concurrent use.
+type Notifier struct {
+	o         Options
+	log       *slog.Logger
+	customers map[string]Customer
+	metrics   *metrics
+	wake      chan struct{}
+
+	mu      sync.Mutex
+	held    map[string]time.Time // platform → rate limited until
+	skipped map[string]bool      // platforms without a sender, logged once
+}
+
+// New checks o and fills in the defaults.
+func New(o Options) (*Notifier, error) {
+	if o.Store == nil {
+		return nil, errors.New("notify: no store")
+	}
+	if o.AtRisk < 0 || o.AtRisk >= 1 {
+		return nil, fmt.Errorf("notify: at-risk share %v is not between 0 and 1", o.AtRisk)
+	}
+	for name, p := range o.Platforms {
+		if p.Sender == nil || name == PlatformMail {
+			return nil, fmt.Errorf("notify: platform %q needs a sender and another name than mail", name)
+		}
+	}
+	if o.Calendars == nil {
+		o.Calendars = sla.NewCalendars(nil)
+	}
+	if o.Language != commands.Dutch {
+		o.Language = commands.English
+	}
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&o.UpdateLead, 30*time.Minute)
+	def(&o.DigestAt, 8*time.Hour+30*time.Minute)
+	def(&o.Interval, 30*time.Second)
+	def(&o.Poll, 2*time.Second)
+	def(&o.Lease, 5*time.Minute)
+	def(&o.SendTimeout, time.Minute)
+	def(&o.Backoff, 30*time.Second)
+	o.SendTimeout = min(o.SendTimeout, o.Lease/2)
+	if o.AtRisk == 0 {
+		o.AtRisk = 0.75
+	}
+	if o.Workers <= 0 {
+		o.Workers = 2
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 8
+	}
+	if o.Clock == nil {
+		o.Clock = wallClock{}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Owner == "" {
+		o.Owner = owner()
+	}
+	n := &Notifier{o: o, log: o.Logger, customers: make(map[string]Customer), metrics: newMetrics(o.Store),
+		wake: make(chan struct{}, o.Workers), held: make(map[string]time.Time), skipped: make(map[string]bool)}
+	for _, c := range o.Customers {
+		n.customers[strings.ToLower(c.ID)] = c
+	}
+	return n, nil
+}
+
+// owner names this process in the leases: host, pid and a random part, so that a
+// restarted process with the same pid is another owner.
+func owner() string {
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	rand.Read(b)
+	return fmt.Sprintf("%s:%d:%s", host, os.Getpid(), hex.EncodeToString(b))
+}
+
+// Run passes the scheduler every Interval and runs Workers delivery workers until ctx
+// ends; it then waits for the sends in flight (at most SendTimeout) and returns nil.
+func (n *Notifier) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	for range n.o.Workers {
+		wg.Go(func() { n.work(ctx) })
+	}
+	for {
+		if err := n.Tick(ctx, n.o.Clock.Now()); err != nil && ctx.Err() == nil {
+			n.log.Error("notify: scheduler pass failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			wg.Wait()
+			return nil
+		case <-n.o.Clock.After(n.o.Interval):
+		}
+	}
+}
+
+// work delivers until ctx ends, waiting Poll (or a wake-up) when nothing is due.
+func (n *Notifier) work(ctx context.Context) {
+	for ctx.Err() == nil {
+		claimed, _, err := n.deliverOne(ctx, n.o.Clock.Now())
+		if err != nil && ctx.Err() == nil {
+			n.log.Error("notify: delivery failed", "err", err)
+		}
+		if claimed && err == nil {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+		case <-n.wake:
+		case <-n.o.Clock.After(n.o.Poll):
+		}
+	}
+}
+
+// poke wakes the idle workers: something new is in the outbox.
+func (n *Notifier) poke() {
+	for range n.o.Workers {
+		select {
+		case n.wake <- struct{}{}:
+		default:
+			return
+		}
+	}
+}
+
+func (n *Notifier) customer(id string) Customer {
+	if c, ok := n.customers[strings.ToLower(id)]; ok {
+		return c
+	}
+	return Customer{ID: id, Name: id}
+}

@@ -1,0 +1,120 @@
+package notify
+
+import (
+	"time"
+
+	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
+)
+
+// Notification kinds: the outbox key's kind and the metrics' label.
+const (
+	KindP1Reported         = "p1_reported"         // R7.1: to the SDM at once
+	KindUpdateDue          = "update_due"          // R5.3: UpdateLead before an update is due
+	KindUpdateOverdue      = "update_overdue"      // R5.3: an update's due time passed
+	KindResponseAtRisk     = "response_at_risk"    // R5.1: AtRisk of the target used
+	KindResponseBreached   = "response_breached"   // R5.1
+	KindResolutionAtRisk   = "resolution_at_risk"  // R5.2
+	KindResolutionBreached = "resolution_breached" // R5.2
+	KindMaintenance        = "maintenance"         // R8: the working day before a window
+	KindDigest             = "digest"              // the SDMs' morning digest
+	KindEscalation         = "escalation"          // R7: slot is the level
+	KindUpdated            = "updated"             // a progress update posted (R5.3)
+)
+
+// stage is one notification a ticket's clock may give. The stages of one clock (a
+// track) supersede each other: at-risk then breached; update due then overdue, and so
+// on for each due time of the update clock.
+type stage struct {
+	kind string
+	slot time.Time // the key: the instant the notice is about
+	when time.Time // when it is due to go out, before the service window
+	send time.Time // when it may go out: when, or the next opening (R3.2, R3.3)
+}
+
+// stages gives r's tracks as of now: for each running clock the stages around now.
+func (n *Notifier) stages(r storage.Running, now time.Time) [][]stage {
+	cal := n.o.Calendars.For(r.Tier)
+	p1 := r.Priority == sla.P1
+	mk := func(kind string, slot, when time.Time) stage {
+		return stage{kind: kind, slot: slot, when: when, send: window(cal, when, p1)}
+	}
+	var tracks [][]stage
+	if p1 && r.State != sla.ResolvedState {
+		tracks = append(tracks, []stage{mk(KindP1Reported, r.Created, r.Created)})
+	}
+	clocks := []struct {
+		c              *sla.Clock
+		atRisk, breach string
+	}{
+		{r.Response, KindResponseAtRisk, KindResponseBreached},
+		{r.Resolution, KindResolutionAtRisk, KindResolutionBreached},
+	}
+	for _, c := range clocks {
+		if !c.c.Running() {
+			continue
+		}
+		var tr []stage
+		if risk := c.c.RiskAt(cal, n.o.AtRisk); !risk.IsZero() {
+			tr = append(tr, mk(c.atRisk, risk, risk))
+		}
+		tracks = append(tracks, append(tr, mk(c.breach, c.c.Due, c.c.Due)))
+	}
+	if u := r.Updates; u.Running() && u.Interval > 0 {
+		tracks = append(tracks, n.updateStages(cal, u, now, mk))
+	}
+	return tracks
+}
+
+// updateStages applies R5.3: before the next due time a reminder, at it (no update
+// came) an overdue notice; a missed due time is followed by the next one an interval of
+// business time later, as sla counts missed updates. Of those only the stages around
+// now matter: the last due time passed, and the next one.
+func (n *Notifier) updateStages(cal *sla.Calendar, u *sla.Updates, now time.Time, mk func(string, time.Time, time.Time) stage) []stage {
+	lead := n.o.UpdateLead
+	if now.Before(u.Due) {
+		return []stage{mk(KindUpdateDue, u.Due, u.Due.Add(-lead))}
+	}
+	k := cal.Worked(u.Due, now) / u.Interval
+	last := cal.Due(u.Due, k*u.Interval)
+	next := cal.Due(u.Due, (k+1)*u.Interval)
+	return []stage{mk(KindUpdateOverdue, last, last), mk(KindUpdateDue, next, next.Add(-lead))}
+}
+
+// window gives when a notice due at t may go out: at t within the service window of
+// the ticket's tier or at its very closing instant (a target ending at 17:00, R3.5),
+// else at the next opening (R3.2, R3.3): nothing at night, in weekends or on holidays,
+// unless it is a P1.
+func window(cal *sla.Calendar, t time.Time, p1 bool) time.Time {
+	if p1 || cal.IsOpen(t) || cal.IsOpen(t.Add(-time.Second)) {
+		return t
+	}
+	return cal.NextOpen(t)
+}
+
+// decide gives the notifications r has due at now: per track, of the stages that may
+// go out by now, the latest one. Earlier stages it supersedes (an at-risk warning when
+// the clock has breached meanwhile) are not sent: after a long stop only what is still
+// true goes out. A stage due before start (the outbox's first pass) is history: it is
+// recorded without a message, except R7.1's P1 notice.
+func (n *Notifier) decide(r storage.Running, now, start time.Time) []storage.Notification {
+	var out []storage.Notification
+	for _, tr := range n.stages(r, now) {
+		var pick *stage
+		for i := range tr {
+			s := &tr[i]
+			if !s.send.After(now) && (pick == nil || !s.when.Before(pick.when)) {
+				pick = s
+			}
+		}
+		if pick == nil {
+			continue
+		}
+		nt := storage.Notification{Ticket: r.Key, Kind: pick.kind, Slot: pick.slot.Unix(), At: now}
+		if pick.kind == KindP1Reported || !pick.send.Before(start) {
+			nt.Messages = n.ticketMessages(r, *pick, now)
+		}
+		out = append(out, nt)
+	}
+	return out
+}

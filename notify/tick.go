@@ -1,0 +1,86 @@
+package notify
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
+)
+
+// Tick is one scheduler pass at now: it decides, from the stored clocks of every open
+// ticket, what is due and stores it in the outbox, with the maintenance notice (R8) and
+// the morning digest when they are due. A decision already stored, by an earlier pass
+// or another process, is not stored again; what became due while no pass ran (the bot
+// was down) is decided now, once.
+func (n *Notifier) Tick(ctx context.Context, now time.Time) error {
+	start, err := n.o.Store.OutboxStart(ctx, now)
+	if err != nil {
+		return fmt.Errorf("notify: %w", err)
+	}
+	dg, err := n.digestDue(ctx, now)
+	if err != nil {
+		return fmt.Errorf("notify: %w", err)
+	}
+	added, err := n.o.Store.Decide(ctx, func(r storage.Running) []storage.Notification {
+		if dg != nil {
+			dg.add(n, r, now)
+		}
+		return n.decide(r, now, start)
+	})
+	if err != nil {
+		return fmt.Errorf("notify: %w", err)
+	}
+	globals := n.maintenance(now, start)
+	if dg != nil {
+		globals = append(globals, n.digestNotification(dg, now, start))
+	}
+	k, err := n.o.Store.Enqueue(ctx, globals...)
+	if err != nil {
+		return fmt.Errorf("notify: %w", err)
+	}
+	if added+k > 0 {
+		n.poke()
+	}
+	return nil
+}
+
+// standard is the calendar of working days for notices about no ticket.
+func (n *Notifier) standard() *sla.Calendar { return n.o.Calendars.For(sla.Standard) }
+
+// at gives the instant DigestAt on day d, in Brussels.
+func (n *Notifier) at(d sla.Date) time.Time {
+	return d.At(int(n.o.DigestAt/time.Hour), int(n.o.DigestAt%time.Hour/time.Minute))
+}
+
+func (n *Notifier) workingDay(d sla.Date) bool {
+	k, _ := n.standard().DayInfo(d)
+	return k == sla.WorkingDay
+}
+
+// maintenance gives the R8 notices due at now: at DigestAt on the last working day
+// before each maintenance window (R8.1 weekends less the cancelled ones, plus the extra
+// windows of R8.2), or at once for a window added later, until the window starts.
+func (n *Notifier) maintenance(now, start time.Time) []storage.Notification {
+	var out []storage.Notification
+	m := n.o.Maintenance
+	for _, w := range sla.Maintenance(now, 3, m.Extra, m.Cancelled) {
+		d := sla.DateOf(w.Start).AddDays(-1)
+		for !n.workingDay(d) {
+			d = d.AddDays(-1)
+		}
+		notice := n.at(d)
+		if notice.After(now) || !now.Before(w.Start) {
+			continue
+		}
+		nt := storage.Notification{Kind: KindMaintenance, Slot: w.Start.Unix(), At: now}
+		if !notice.Before(start) {
+			nt.Messages = func() ([]storage.Message, error) {
+				return n.messages(n.maintenanceReply(lang(n.o.Language), w), n.o.Announcements, nil)
+			}
+		}
+		out = append(out, nt)
+	}
+	return out
+}
