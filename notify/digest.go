@@ -134,7 +134,8 @@ func (n *Notifier) digestNotification(dg *digest, now, start time.Time) storage.
 
 func (n *Notifier) digestReply(l lang, dg *digest) commands.Reply {
 	r := commands.Reply{Kind: commands.KindTickets, Lang: commands.Lang(l),
-		Title: fmt.Sprintf(l.pick("Morning digest %s: %d open tickets at risk or breached", "Ochtendoverzicht %s: %d open tickets in gevaar of overschreden"), l.day(dg.slot), dg.total)}
+		Title: fmt.Sprintf(l.pick("Morning digest %s: %d open %s at risk or breached", "Ochtendoverzicht %s: %d open %s in gevaar of overschreden"),
+			l.day(dg.slot), dg.total, plural(dg.total, "ticket", "tickets"))}
 	if dg.total == 0 {
 		r.Status = commands.StatusOK
 		r.Lines = []string{l.pick("No open ticket is at risk or breached.", "Geen enkel open ticket is in gevaar of overschreden.")}
@@ -183,4 +184,11 @@ func (n *Notifier) maintenanceReply(l lang, w sla.MaintenanceWindow) commands.Re
 	}
 	r.Notes = []string{l.pick("Follow the MAGDA status page for the actual impact.", "Volg de MAGDA-statuspagina voor de werkelijke impact.")}
 	return r
+}
+
+func plural(n int, one, more string) string {
+	if n == 1 {
+		return one
+	}
+	return more
 }

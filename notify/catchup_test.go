@@ -1,0 +1,90 @@
+package notify_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/digitaal-vlaanderen/magda-sla-bot/notify"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
+	"github.com/google/go-cmp/cmp"
+)
+
+// kinds lists the (ticket kind) of the notices delivered, in order.
+func kinds(rs []row) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range rs {
+		k := r.Ticket + " " + r.Kind
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// TestCatchUpAfterDowntime: a bot down from 09:01 to 14:30 sends, at restart, what is
+// still true of each clock once (both breached), not the at-risk warnings the breaches
+// superseded; a second pass sends nothing.
+func TestCatchUpAfterDowntime(t *testing.T) {
+	db, path := tempStore(t)
+	c := &clock{}
+	rec := &recorder{clock: c}
+	mon := func(h, m int) time.Time { return dt(2026, 7, 6, h, m) }
+	mustAppend(t, db, created("MAGDA-1", "agency-x", sla.P1, mon(9, 0)))
+	step(t, newNotifier(t, options(db, c, rec)), c, mon(9, 0))
+	if got := kinds(delivered(t, db)); !cmp.Equal(got, []string{"MAGDA-1 p1_reported"}) {
+		t.Fatalf("before the stop: %v", got)
+	}
+
+	// Restart: another handle on the file, another notifier.
+	db2 := openStore(t, path)
+	n2 := newNotifier(t, options(db2, c, rec))
+	step(t, n2, c, mon(14, 30))
+	step(t, n2, c, mon(14, 31))
+	want := []string{"MAGDA-1 p1_reported", "MAGDA-1 resolution_breached", "MAGDA-1 response_breached"}
+	if got := kinds(delivered(t, db2)); !cmp.Equal(got, want) {
+		t.Errorf("after the restart: %v; want %v", got, want)
+	}
+	if got, want := len(rec.all()), 3+2*2; got != want {
+		t.Errorf("%d messages sent, want %d", got, want)
+	}
+}
+
+// TestFirstPassIsHistory: what was due before the outbox's first pass ever is recorded
+// without a message (no flood of old warnings at the first start), but an open P1 is
+// still told to the SDM (R7.1); what becomes due later goes out.
+func TestFirstPassIsHistory(t *testing.T) {
+	db, _ := tempStore(t)
+	c := &clock{}
+	rec := &recorder{clock: c}
+	mon := func(h, m int) time.Time { return dt(2026, 7, 6, h, m) }
+	mustAppend(t, db,
+		created("OLD-P1", "agency-x", sla.P1, mon(9, 0)),
+		created("OLD-P2", "agency-x", sla.P2, mon(9, 0)), // response breached 11:00
+	)
+	n := newNotifier(t, options(db, c, rec))
+	step(t, n, c, mon(15, 0))
+	mustAppend(t, db, created("NEW-P2", "agency-x", sla.P2, mon(15, 0))) // at risk 16:30
+	for now := mon(15, 1); !now.After(mon(16, 30)); now = now.Add(time.Minute) {
+		step(t, n, c, now)
+	}
+	want := []string{"OLD-P1 p1_reported", "NEW-P2 response_at_risk"}
+	if got := kinds(delivered(t, db)); !cmp.Equal(got, want) {
+		t.Errorf("delivered %v; want %v", got, want)
+	}
+	history := []struct {
+		ticket, kind string
+		slot         time.Time
+	}{
+		{"OLD-P1", notify.KindResponseBreached, mon(10, 0)},
+		{"OLD-P1", notify.KindResolutionBreached, mon(14, 0)},
+		{"OLD-P2", notify.KindResponseBreached, mon(11, 0)},
+	}
+	for _, h := range history {
+		if yes, err := db.Decided(context.Background(), h.ticket, h.kind, h.slot.Unix()); !yes || err != nil {
+			t.Errorf("%s %s at %v not recorded as history (%v)", h.ticket, h.kind, h.slot, err)
+		}
+	}
+}
