@@ -7,8 +7,8 @@ import (
 	"mime"
 	"mime/quotedprintable"
 	"net"
-	netmail "net/mail"
 	"net/http"
+	netmail "net/mail"
 	"net/url"
 	"strings"
 	"sync"
@@ -116,7 +116,7 @@ type smtpSession struct {
 }
 
 func (b *smtpBackend) NewSession(*smtp.Conn) (smtp.Session, error) { return &smtpSession{b: b}, nil }
-func (s *smtpSession) Mail(from string, _ *smtp.MailOptions) error  { s.cur.from = from; return nil }
+func (s *smtpSession) Mail(from string, _ *smtp.MailOptions) error { s.cur.from = from; return nil }
 func (s *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 	s.cur.to = append(s.cur.to, to)
 	return nil
