@@ -92,6 +92,7 @@ type sent struct {
 // given, at the clock's time. fail, when set, decides a send's error.
 type recorder struct {
 	clock *clock
+	delay time.Duration // a platform's round trip
 	mu    sync.Mutex
 	got   []sent
 	fail  func(platform, channel string, r commands.Reply) error
@@ -114,6 +115,7 @@ func (r *recorder) Send(ctx context.Context, m mail.Message) error {
 }
 
 func (r *recorder) record(platform, channel string, reply commands.Reply) (string, error) {
+	time.Sleep(r.delay)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.fail != nil {

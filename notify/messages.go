@@ -20,7 +20,9 @@ func (n *Notifier) ticketMessages(r storage.Running, s stage, now time.Time) fun
 		l := lang(n.o.Language)
 		reply := n.stageReply(l, r, s, now)
 		if s.kind == KindP1Reported {
-			return n.messages(reply, n.o.SDM, &mail.Message{Subject: reply.Title, Text: reply.PlainText()})
+			text := reply
+			text.Buttons = nil // a mail has nothing to click
+			return n.messages(reply, n.o.SDM, &mail.Message{Subject: reply.Title, Text: text.PlainText()})
 		}
 		return n.messages(reply, n.customer(r.Customer).Channels, nil)
 	}

@@ -97,7 +97,7 @@ func (l lang) clock(v *sla.ClockView, share float64) (string, commands.Status) {
 		return l.pick("paused · breached", "gepauzeerd · niet gehaald"), commands.StatusBreached
 	case v.Due == nil:
 		return l.pick("paused · "+hm(left)+" left", "gepauzeerd · nog "+hm(left)), commands.StatusOK
-	case v.Met != nil && !*v.Met:
+	case v.Met != nil && !*v.Met || v.Remaining <= 0: // at the due instant the target is used up
 		return l.pick("breached · was due ", "overschreden · deadline was ") + l.when(*v.Due), commands.StatusBreached
 	case v.Used >= share:
 		return l.pick("due ", "deadline ") + l.when(*v.Due) + l.pick(" · "+hm(left)+" left · at risk", " · nog "+hm(left)+" · in gevaar"), commands.StatusAtRisk
