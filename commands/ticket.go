@@ -26,7 +26,17 @@ func (h *Handler) card(ctx context.Context, c Caller, key string, l Lang) (Reply
 		}
 		return Reply{}, err
 	}
-	now := h.o.Now()
+	r := h.Card(t, l, h.o.Now())
+	r.Buttons = append(h.actions(c, t, l), Button{Action: ActExplain, Label: l.pick("Explain", "Uitleg"), Value: t.Key})
+	return r, nil
+}
+
+// Card is a ticket's SLA card at now, without buttons: the answer to `sla MAGDA-123`,
+// and the body of notifications (the escalation mail, R7).
+func (h *Handler) Card(t sla.Ticket, l Lang, now time.Time) Reply {
+	if l == "" {
+		l = h.o.Language
+	}
 	v := t.At(h.o.Calendars, now)
 	cu, _ := h.customerByID(t.Customer)
 	facts := []Fact{
@@ -49,10 +59,9 @@ func (h *Handler) card(ctx context.Context, c Caller, key string, l Lang) (Reply
 		what = t.Priority.String() + " " + what
 	}
 	return Reply{
-		Kind: KindTicket, Title: t.Key + " · " + what + " · " + displayName(cu), Status: status,
+		Kind: KindTicket, Lang: l, Title: t.Key + " · " + what + " · " + displayName(cu), Status: status,
 		Facts: facts, Notes: notes(t, l),
-		Buttons: append(h.actions(c, t, l), Button{Action: ActExplain, Label: l.pick("Explain", "Uitleg"), Value: t.Key}),
-	}, nil
+	}
 }
 
 // list answers `sla agency-x` with the customer's open tickets, soonest due first.
