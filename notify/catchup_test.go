@@ -52,39 +52,43 @@ func TestCatchUpAfterDowntime(t *testing.T) {
 	}
 }
 
-// TestFirstPassIsHistory: what was due before the outbox's first pass ever is recorded
-// without a message (no flood of old warnings at the first start), but an open P1 is
-// still told to the SDM (R7.1); what becomes due later goes out.
+// TestFirstPassIsHistory: what could have gone out before the outbox's first pass
+// ever is history: the first start sends nothing about it, not even an old P1's notice,
+// and stores nothing. What becomes due later goes out, old ticket or new.
 func TestFirstPassIsHistory(t *testing.T) {
+	ctx := context.Background()
 	db, _ := tempStore(t)
 	c := &clock{}
 	rec := &recorder{clock: c}
 	mon := func(h, m int) time.Time { return dt(2026, 7, 6, h, m) }
 	mustAppend(t, db,
-		created("OLD-P1", "agency-x", sla.P1, mon(9, 0)),
+		created("OLD-P1", "agency-x", sla.P1, mon(9, 0)), // breached at 10:00 and 14:00
 		created("OLD-P2", "agency-x", sla.P2, mon(9, 0)), // response breached 11:00
+		created("OLD-P3", "agency-y", sla.P3, mon(9, 0)), // response at risk 15:00
 	)
 	n := newNotifier(t, options(db, c, rec))
-	step(t, n, c, mon(15, 0))
-	mustAppend(t, db, created("NEW-P2", "agency-x", sla.P2, mon(15, 0))) // at risk 16:30
-	for now := mon(15, 1); !now.After(mon(16, 30)); now = now.Add(time.Minute) {
-		step(t, n, c, now)
+	step(t, n, c, mon(14, 30))
+	if got := rec.all(); len(got) != 0 {
+		t.Errorf("the first pass sent %d messages, want none", len(got))
 	}
-	want := []string{"OLD-P1 p1_reported", "NEW-P2 response_at_risk"}
-	if got := kinds(delivered(t, db)); !cmp.Equal(got, want) {
-		t.Errorf("delivered %v; want %v", got, want)
-	}
-	history := []struct {
+	for _, k := range []struct {
 		ticket, kind string
 		slot         time.Time
 	}{
-		{"OLD-P1", notify.KindResponseBreached, mon(10, 0)},
+		{"OLD-P1", notify.KindP1Reported, mon(9, 0)},
 		{"OLD-P1", notify.KindResolutionBreached, mon(14, 0)},
 		{"OLD-P2", notify.KindResponseBreached, mon(11, 0)},
-	}
-	for _, h := range history {
-		if yes, err := db.Decided(context.Background(), h.ticket, h.kind, h.slot.Unix()); !yes || err != nil {
-			t.Errorf("%s %s at %v not recorded as history (%v)", h.ticket, h.kind, h.slot, err)
+	} {
+		if yes, err := db.Decided(ctx, k.ticket, k.kind, k.slot.Unix()); yes || err != nil {
+			t.Errorf("%s %s stored (%v)", k.ticket, k.kind, err)
 		}
+	}
+	mustAppend(t, db, created("NEW-P2", "agency-x", sla.P2, mon(14, 30))) // at risk 16:00
+	for now := mon(14, 31); !now.After(mon(16, 0)); now = now.Add(time.Minute) {
+		step(t, n, c, now)
+	}
+	want := []string{"OLD-P3 response_at_risk", "NEW-P2 response_at_risk"}
+	if got := kinds(delivered(t, db)); !cmp.Equal(got, want) {
+		t.Errorf("delivered %v; want %v", got, want)
 	}
 }

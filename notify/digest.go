@@ -38,12 +38,12 @@ type digestLine struct {
 }
 
 // digestDue starts a digest when today's is due at now and not yet decided: on a
-// working day, from DigestAt to the standard window's closing.
-func (n *Notifier) digestDue(ctx context.Context, now time.Time) (*digest, error) {
+// working day, from DigestAt to the standard window's closing, and not before start.
+func (n *Notifier) digestDue(ctx context.Context, now, start time.Time) (*digest, error) {
 	today := sla.DateOf(now)
 	slot := n.at(today)
 	_, closing := sla.Window(sla.Standard)
-	if !n.workingDay(today) || slot.After(now) || !now.Before(today.At(closing/60, closing%60)) {
+	if !n.workingDay(today) || slot.After(now) || slot.Before(start) || !now.Before(today.At(closing/60, closing%60)) {
 		return nil, nil
 	}
 	done, err := n.o.Store.Decided(ctx, "", KindDigest, slot.Unix())
@@ -121,15 +121,11 @@ func rank(s commands.Status) int {
 
 // digestNotification is the digest for the SDMs' channels, one item per customer, the
 // customers with a breach first.
-func (n *Notifier) digestNotification(dg *digest, now, start time.Time) storage.Notification {
-	nt := storage.Notification{Kind: KindDigest, Slot: dg.slot.Unix(), At: now}
-	if dg.slot.Before(start) {
-		return nt
-	}
-	nt.Messages = func() ([]storage.Message, error) {
-		return n.messages(n.digestReply(lang(n.o.Language), dg), n.o.SDM, nil)
-	}
-	return nt
+func (n *Notifier) digestNotification(dg *digest, now time.Time) storage.Notification {
+	return storage.Notification{Kind: KindDigest, Slot: dg.slot.Unix(), At: now,
+		Messages: func() ([]storage.Message, error) {
+			return n.messages(n.digestReply(lang(n.o.Language), dg), n.o.SDM, nil)
+		}}
 }
 
 func (n *Notifier) digestReply(l lang, dg *digest) commands.Reply {

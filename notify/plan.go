@@ -95,8 +95,9 @@ func window(cal *sla.Calendar, t time.Time, p1 bool) time.Time {
 // decide gives the notifications r has due at now: per track, of the stages that may
 // go out by now, the latest one. Earlier stages it supersedes (an at-risk warning when
 // the clock has breached meanwhile) are not sent: after a long stop only what is still
-// true goes out. A stage due before start (the outbox's first pass) is history: it is
-// recorded without a message, except R7.1's P1 notice.
+// true goes out. A stage that could go out before start, the outbox's first pass ever,
+// is history and gives nothing: the first start of the bot does not flood the channels
+// with the warnings of old tickets.
 func (n *Notifier) decide(r storage.Running, now, start time.Time) []storage.Notification {
 	var out []storage.Notification
 	for _, tr := range n.stages(r, now) {
@@ -107,14 +108,11 @@ func (n *Notifier) decide(r storage.Running, now, start time.Time) []storage.Not
 				pick = s
 			}
 		}
-		if pick == nil {
+		if pick == nil || pick.send.Before(start) {
 			continue
 		}
-		nt := storage.Notification{Ticket: r.Key, Kind: pick.kind, Slot: pick.slot.Unix(), At: now}
-		if pick.kind == KindP1Reported || !pick.send.Before(start) {
-			nt.Messages = n.ticketMessages(r, *pick, now)
-		}
-		out = append(out, nt)
+		out = append(out, storage.Notification{Ticket: r.Key, Kind: pick.kind, Slot: pick.slot.Unix(), At: now,
+			Messages: n.ticketMessages(r, *pick, now)})
 	}
 	return out
 }

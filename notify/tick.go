@@ -19,7 +19,7 @@ func (n *Notifier) Tick(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
-	dg, err := n.digestDue(ctx, now)
+	dg, err := n.digestDue(ctx, now, start)
 	if err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
@@ -34,7 +34,7 @@ func (n *Notifier) Tick(ctx context.Context, now time.Time) error {
 	}
 	globals := n.maintenance(now, start)
 	if dg != nil {
-		globals = append(globals, n.digestNotification(dg, now, start))
+		globals = append(globals, n.digestNotification(dg, now))
 	}
 	k, err := n.o.Store.Enqueue(ctx, globals...)
 	if err != nil {
@@ -74,13 +74,13 @@ func (n *Notifier) maintenance(now, start time.Time) []storage.Notification {
 		if notice.After(now) || !now.Before(w.Start) {
 			continue
 		}
-		nt := storage.Notification{Kind: KindMaintenance, Slot: w.Start.Unix(), At: now}
-		if !notice.Before(start) {
-			nt.Messages = func() ([]storage.Message, error) {
-				return n.messages(n.maintenanceReply(lang(n.o.Language), w), n.o.Announcements, nil)
-			}
+		if notice.Before(start) {
+			continue // history, as in decide
 		}
-		out = append(out, nt)
+		out = append(out, storage.Notification{Kind: KindMaintenance, Slot: w.Start.Unix(), At: now,
+			Messages: func() ([]storage.Message, error) {
+				return n.messages(n.maintenanceReply(lang(n.o.Language), w), n.o.Announcements, nil)
+			}})
 	}
 	return out
 }

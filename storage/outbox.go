@@ -64,9 +64,16 @@ func (db *DB) decideFrom(ctx context.Context, after string, decide func(Running)
 	if err != nil || len(rs) == 0 {
 		return 0, 0, "", err
 	}
+	stored, err := storedKeys(ctx, tx, rs[0].Key, rs[len(rs)-1].Key)
+	if err != nil {
+		return 0, 0, "", err
+	}
 	now := db.now()
 	for _, r := range rs {
 		for _, nt := range decide(r) {
+			if stored[noteKey{nt.Ticket, nt.Kind, nt.Slot}] {
+				continue // decided before: most of a pass's decisions are
+			}
 			ok, err := insertNotification(ctx, tx, nt, now)
 			if err != nil {
 				return 0, 0, "", err
@@ -78,6 +85,33 @@ func (db *DB) decideFrom(ctx context.Context, after string, decide func(Running)
 	}
 	return len(rs), added, rs[len(rs)-1].Key, tx.Commit()
 }
+
+type noteKey struct {
+	ticket, kind string
+	slot         int64
+}
+
+// storedKeys gives the keys of the notifications stored for the tickets from first to
+// last, in one pass over the key's unique index: a pass then inserts only what is new,
+// instead of trying every decision again.
+func storedKeys(ctx context.Context, tx *sql.Tx, first, last string) (map[noteKey]bool, error) {
+	rows, err := tx.QueryContext(ctx, storedKeysQuery, first, last)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	keys := make(map[noteKey]bool)
+	for rows.Next() {
+		var k noteKey
+		if err := rows.Scan(&k.ticket, &k.kind, &k.slot); err != nil {
+			return nil, err
+		}
+		keys[k] = true
+	}
+	return keys, rows.Err()
+}
+
+const storedKeysQuery = `SELECT ticket, kind, slot FROM notifications WHERE ticket BETWEEN ? AND ?`
 
 // Enqueue stores notifications decided outside Decide (an escalation notice, a
 // digest), each with its messages unless its key is already stored, in one

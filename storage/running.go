@@ -3,16 +3,14 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 )
 
 // Running is an open ticket as the notify scheduler reads it: who and what it is, and
-// the clocks that run right now, read from columns rather than decoded from the
-// ticket's JSON (BenchmarkDecide in notify). A clock that does not run is nil, and a
+// the clocks that run right now, read from one covering index rather than decoded from
+// the ticket's JSON (BenchmarkTick in notify). A clock that does not run is nil, and a
 // running clock carries no Runs: it is enough for sla.Clock.RiskAt, At and Due, not for
 // a full card (use Ticket for that).
 type Running struct {
@@ -58,12 +56,15 @@ func unixOrNil(t time.Time) any {
 	return t.Unix()
 }
 
-// runningQuery reads the next chunk of open tickets after a key. A row written before
-// migration 0003 has no created column yet and gives its JSON instead.
+// runningQuery reads the next chunk of open tickets after a key, from the covering
+// index tickets_running alone (0005).
 const runningQuery = `SELECT key, customer, tier, kind, priority, state, escalation,
 		response_due, resolution_due, next_update_due, response_breached, resolution_breached,
-		updates_missed, ` + runningColumns + `, CASE WHEN created IS NULL THEN data END
+		updates_missed, ` + runningColumns + `
 	FROM tickets WHERE known = 1 AND state <> 'resolved' AND key > ? ORDER BY key LIMIT ?`
+
+// runningFields is how many columns runningQuery gives.
+const runningFields = 25
 
 func queryRunning(ctx context.Context, tx *sql.Tx, after string, limit int) ([]Running, error) {
 	rows, err := tx.QueryContext(ctx, runningQuery, after, limit)
@@ -71,51 +72,39 @@ func queryRunning(ctx context.Context, tx *sql.Tx, after string, limit int) ([]R
 		return nil, err
 	}
 	defer rows.Close()
+	// Scanning into *any takes database/sql's fast path: no conversion per column.
+	var vals [runningFields]any
+	var dest [runningFields]any
+	for i := range vals {
+		dest[i] = &vals[i]
+	}
 	out := make([]Running, 0, limit)
 	for rows.Next() {
-		r, err := scanRunning(rows)
-		if err != nil {
+		if err := rows.Scan(dest[:]...); err != nil {
 			return nil, err
 		}
-		out = append(out, r)
+		out = append(out, runningOf(&vals))
 	}
 	return out, rows.Err()
 }
 
-func scanRunning(rows *sql.Rows) (Running, error) {
-	var (
-		r                               Running
-		tier, kind, prio, state         string
-		respDue, resDue, updDue         sql.NullInt64
-		respBreached, resBreached       bool
-		missed                          int
-		created, rt, rc, rs, st, sc, ss sql.NullInt64
-		ui, up, uc, us, ul              sql.NullInt64
-		data                            []byte
-	)
-	if err := rows.Scan(&r.Key, &r.Customer, &tier, &kind, &prio, &state, &r.Escalation,
-		&respDue, &resDue, &updDue, &respBreached, &resBreached, &missed,
-		&created, &rt, &rc, &rs, &st, &sc, &ss, &ui, &up, &uc, &us, &ul, &data); err != nil {
-		return Running{}, err
+// runningOf reads a row of runningQuery: TEXT as string, INTEGER as int64, NULL as nil.
+func runningOf(v *[runningFields]any) Running {
+	str := func(i int) string { s, _ := v[i].(string); return s }
+	num := func(i int) sql.NullInt64 { n, ok := v[i].(int64); return sql.NullInt64{Int64: n, Valid: ok} }
+	r := Running{Key: str(0), Customer: str(1), Tier: sla.Tier(str(2)), Kind: sla.Kind(str(3)),
+		State: sla.State(str(5)), Escalation: int(num(6).Int64)}
+	r.Priority, _ = sla.ParsePriority(str(4)) // "" (no priority) gives NoPriority
+	respDue, resDue, updDue := num(7), num(8), num(9)
+	r.Created = fromUnix(num(13))
+	r.Response = runningClock(num(14), num(15), num(16), respDue, num(10).Int64 != 0)
+	r.Resolution = runningClock(num(17), num(18), num(19), resDue, num(11).Int64 != 0)
+	if us := num(23); us.Valid && updDue.Valid {
+		r.Updates = &sla.Updates{Interval: time.Duration(num(20).Int64), PerDay: int(num(21).Int64),
+			Counted: time.Duration(num(22).Int64), Since: fromUnix(us), Due: fromUnix(updDue),
+			LastAt: fromUnix(num(24)), Missed: int(num(12).Int64), Started: true}
 	}
-	if data != nil {
-		var t sla.Ticket
-		if err := json.Unmarshal(data, &t); err != nil {
-			return Running{}, fmt.Errorf("ticket %s: %w", r.Key, err)
-		}
-		return RunningOf(t), nil
-	}
-	r.Tier, r.Kind, r.State = sla.Tier(tier), sla.Kind(kind), sla.State(state)
-	r.Priority, _ = sla.ParsePriority(prio) // "" (no priority) gives NoPriority
-	r.Created = fromUnix(created)
-	r.Response = runningClock(rt, rc, rs, respDue, respBreached)
-	r.Resolution = runningClock(st, sc, ss, resDue, resBreached)
-	if us.Valid && updDue.Valid {
-		r.Updates = &sla.Updates{Interval: time.Duration(ui.Int64), PerDay: int(up.Int64),
-			Counted: time.Duration(uc.Int64), Since: fromUnix(us), Due: fromUnix(updDue),
-			LastAt: fromUnix(ul), Missed: missed, Started: true}
-	}
-	return r, nil
+	return r
 }
 
 func runningClock(target, counted, since, due sql.NullInt64, breached bool) *sla.Clock {

@@ -11,8 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// A row written before migration 0003 has no clock columns: Decide decodes its JSON.
-func TestDecideRowsBeforeMigration(t *testing.T) {
+// Migration 0005 fills the clock columns of rows written before 0003 from their JSON.
+func TestRunningBackfill(t *testing.T) {
 	ctx := context.Background()
 	db, err := Open(filepath.Join(t.TempDir(), "magda.db"), Options{Derive: replay})
 	if err != nil {
@@ -20,23 +20,36 @@ func TestDecideRowsBeforeMigration(t *testing.T) {
 	}
 	defer db.Close()
 	at := time.Date(2026, 7, 6, 10, 0, 0, 0, sla.Brussels)
-	if _, err := db.Append(ctx, SourceAPI, "", []sla.Event{
-		{Ticket: "OLD-1", Type: sla.Created, At: at, Customer: "c", Kind: sla.Incident, Priority: sla.P2},
-		{Ticket: "NEW-1", Type: sla.Created, At: at, Customer: "c", Kind: sla.Incident, Priority: sla.P2},
-	}); err != nil {
+	var evs []sla.Event
+	for _, key := range []string{"A", "B", "C"} {
+		evs = append(evs, sla.Event{Ticket: key, Type: sla.Created, At: at, Customer: "c", Kind: sla.Incident, Priority: sla.P2})
+	}
+	evs = append(evs, sla.Event{Ticket: "B", Type: sla.Responded, At: at.Add(time.Hour)},
+		sla.Event{Ticket: "C", Type: sla.Paused, At: at.Add(time.Hour), Reason: sla.WaitCustomer})
+	if _, err := db.Append(ctx, SourceAPI, "", evs); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.write.Exec(`UPDATE tickets SET ` + strings.ReplaceAll(runningColumns, ",", " = NULL,") + ` = NULL WHERE key = 'OLD-1'`); err != nil {
+	read := func() map[string]Running {
+		got := map[string]Running{}
+		if _, err := db.Decide(ctx, func(r Running) []Notification { got[r.Key] = r; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	want := read()
+	if _, err := db.write.Exec(`UPDATE tickets SET ` + strings.ReplaceAll(runningColumns, ",", " = NULL,") + ` = NULL`); err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]Running{}
-	if _, err := db.Decide(ctx, func(r Running) []Notification { got[r.Key] = r; return nil }); err != nil {
+	body, err := migrations.ReadFile("migrations/0005_running_index.sql")
+	if err != nil {
 		t.Fatal(err)
 	}
-	old, fresh := got["OLD-1"], got["NEW-1"]
-	fresh.Key = "OLD-1"
-	if diff := cmp.Diff(fresh, old, cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); diff != "" || old.Resolution == nil {
-		t.Errorf("row without columns (-columns +JSON):\n%s", diff)
+	backfill, _, _ := strings.Cut(string(body), "DROP INDEX")
+	if _, err := db.write.Exec(backfill); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, read(), cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); diff != "" || want["A"].Resolution == nil {
+		t.Errorf("after the backfill (-before +after):\n%s", diff)
 	}
 }
 
@@ -52,7 +65,8 @@ func TestOutboxQueryPlans(t *testing.T) {
 		args  []any
 		index string
 	}{
-		{runningQuery, []any{"", 10}, "tickets_open"},
+		{runningQuery, []any{"", 10}, "COVERING INDEX tickets_running"},
+		{storedKeysQuery, []any{"a", "b"}, "COVERING INDEX sqlite_autoindex_notifications_1"},
 		{`SELECT id FROM outbox WHERE state = 'pending' AND not_before_ms <= 1 ORDER BY not_before_ms, id LIMIT 1`, nil, "outbox_pending"},
 		{`SELECT state, platform, count(*) FROM outbox WHERE state <> 'sent' GROUP BY state, platform`, nil, "outbox_unsent"},
 	}
