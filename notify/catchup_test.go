@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,5 +91,30 @@ func TestFirstPassIsHistory(t *testing.T) {
 	want := []string{"OLD-P3 response_at_risk", "NEW-P2 response_at_risk"}
 	if got := kinds(delivered(t, db)); !cmp.Equal(got, want) {
 		t.Errorf("delivered %v; want %v", got, want)
+	}
+}
+
+// TestRaisedToP1: a ticket raised to P1 after it was reported is told to the SDM at
+// once too (R7.1), once.
+func TestRaisedToP1(t *testing.T) {
+	db, _ := tempStore(t)
+	c := &clock{}
+	rec := &recorder{clock: c}
+	n := newNotifier(t, options(db, c, rec))
+	mon := func(h, m int) time.Time { return dt(2026, 7, 6, h, m) }
+	step(t, n, c, mon(8, 0))
+	mustAppend(t, db, created("MAGDA-1", "agency-x", sla.P3, mon(9, 0)), ev("MAGDA-1", sla.Responded, mon(9, 10)))
+	step(t, n, c, mon(9, 10))
+	mustAppend(t, db, sla.Event{Ticket: "MAGDA-1", Type: sla.PriorityChanged, At: mon(11, 0), Priority: sla.P1, By: "sdm", Reason: "all users"})
+	step(t, n, c, mon(11, 0))
+	step(t, n, c, mon(11, 1))
+	var p1 []string
+	for _, s := range rec.all() {
+		if s.Channel == "C-SDM" && strings.HasPrefix(s.Title, "P1 reported") {
+			p1 = append(p1, s.At.Format("15:04")+" "+s.Title)
+		}
+	}
+	if want := []string{"11:00 P1 reported: MAGDA-1 · Agentschap X"}; !cmp.Equal(want, p1) {
+		t.Errorf("SDM channel got %v; want %v", p1, want)
 	}
 }
