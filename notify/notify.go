@@ -125,6 +125,9 @@ type Notifier struct {
 	metrics   *metrics
 	wake      chan struct{}
 
+	firstMu sync.Mutex
+	first   time.Time // the outbox's first pass ever (OutboxStart)
+
 	mu      sync.Mutex
 	held    map[string]time.Time // platform → rate limited until
 	skipped map[string]bool      // platforms without a sender, logged once

@@ -15,7 +15,7 @@ import (
 // or another process, is not stored again; what became due while no pass ran (the bot
 // was down) is decided now, once.
 func (n *Notifier) Tick(ctx context.Context, now time.Time) error {
-	start, err := n.o.Store.OutboxStart(ctx, now)
+	start, err := n.start(ctx, now)
 	if err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
@@ -44,6 +44,21 @@ func (n *Notifier) Tick(ctx context.Context, now time.Time) error {
 		n.poke()
 	}
 	return nil
+}
+
+// start is the outbox's first pass ever, stored by the first Tick on the file; it
+// never changes, so it is read once.
+func (n *Notifier) start(ctx context.Context, now time.Time) (time.Time, error) {
+	n.firstMu.Lock() // not mu: skip takes mu inside the store's transactions
+	defer n.firstMu.Unlock()
+	if n.first.IsZero() {
+		first, err := n.o.Store.OutboxStart(ctx, now)
+		if err != nil {
+			return time.Time{}, err
+		}
+		n.first = first
+	}
+	return n.first, nil
 }
 
 // standard is the calendar of working days for notices about no ticket.
