@@ -70,7 +70,7 @@ func openApp(s settings, log *slog.Logger) (*app, error) {
 	if n, ran, err := db.RederiveFor(context.Background(), fingerprint(cfg)); err != nil {
 		db.Close()
 		return nil, err
-	} else if ran {
+	} else if ran && n > 0 {
 		log.Info("ticket states re-derived for this configuration", "changed", n)
 	}
 	return &app{cfg: cfg, cals: cals, db: db, log: log}, nil
@@ -201,11 +201,16 @@ func (a *app) wire(getenv func(string) string) (*wiring, error) {
 	}
 	state("Jira webhooks", secret != "", "set JIRA_WEBHOOK_SECRET")
 
-	h := a.commands(nil, nil)
+	k := &hooks{}
+	h := a.commands(k.escalated, k.updated)
 	if err := a.wireSlack(w, h, m, getenv, handle, state); err != nil {
 		return nil, err
 	}
-	if _, err := a.wireTeams(h, getenv, handle, state); err != nil {
+	bot, err := a.wireTeams(h, getenv, handle, state)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.wireNotify(w, k, h, bot, m, getenv, state); err != nil {
 		return nil, err
 	}
 	return w, nil

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/digitaal-vlaanderen/magda-sla-bot/commands"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/config"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/notify"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/notify/mail"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/notify/slack"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/notify/teams"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/server"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
+)
+
+var (
+	_ notify.Sender = (*slack.Sender)(nil)
+	_ notify.Sender = (*teams.Sender)(nil)
+	_ notify.Mailer = (*mail.Mailer)(nil)
+)
+
+// hooks lets the command handler, built before the notifier, call it once it exists.
+type hooks struct{ n *notify.Notifier }
+
+func (k *hooks) escalated(ctx context.Context, t sla.Ticket, level int, by, reason string) {
+	if k.n != nil {
+		k.n.Escalated(ctx, t, level, by, reason)
+	}
+}
+
+func (k *hooks) updated(ctx context.Context, t sla.Ticket, text, by string) {
+	if k.n != nil {
+		k.n.Updated(ctx, t, text, by)
+	}
+}
+
+// wireNotify builds the scheduler and outbox (reminders, warnings, P1 notices,
+// escalation mail, digests) over the senders that are configured, and runs it.
+func (a *app) wireNotify(w *wiring, k *hooks, h *commands.Handler, bot *teams.Bot, m *server.Metrics,
+	getenv func(string) string, state func(string, bool, string)) error {
+	cfg := a.cfg
+	platforms := map[string]notify.Platform{}
+	if tok := getenv("SLACK_BOT_TOKEN"); tok != "" {
+		platforms[notify.PlatformSlack] = notify.Platform{Sender: slack.NewSender(tok, getenv("SLACK_API_URL"), nil), RetryAfter: slack.RetryAfter}
+	}
+	if bot != nil {
+		platforms[notify.PlatformTeams] = notify.Platform{Sender: bot.Sender(), RetryAfter: teams.RetryAfter}
+	}
+	var mailer notify.Mailer
+	if u := getenv("SMTP_URL"); u != "" {
+		ml, err := mail.New(u, cfg.Escalation.From)
+		if err != nil {
+			return err
+		}
+		mailer = ml
+		state("mail", true, "")
+	} else {
+		state("mail", false, "set SMTP_URL")
+	}
+	n, err := notify.New(notify.Options{
+		Store: a.db, Calendars: a.cals, Customers: notifyCustomers(cfg),
+		SDM:             channels(cfg.Slack.SDMChannel, cfg.Teams.SDMChannel),
+		Announcements:   channels(cfg.Slack.AnnouncementsChannel, cfg.Teams.AnnouncementsChannel),
+		ServiceDelivery: []string{cfg.Escalation.ServiceDelivery},
+		Maintenance:     commands.Maintenance{Extra: cfg.ExtraWindows(), Cancelled: cfg.CancelledWindows()},
+		Language:        commands.Lang(cfg.Language),
+		UpdateLead:      cfg.Notify.UpdateLead.D,
+		AtRisk:          cfg.Notify.AtRiskShare,
+		DigestAt:        time.Duration(cfg.Notify.DigestAt.Hour)*time.Hour + time.Duration(cfg.Notify.DigestAt.Minute)*time.Minute,
+		Platforms:       platforms,
+		Mailer:          mailer,
+		Card:            h.Card,
+		Logger:          a.log,
+	})
+	if err != nil {
+		return err
+	}
+	k.n = n
+	m.Registry().MustRegister(n.Collectors()...)
+	done := make(chan struct{})
+	w.loops = append(w.loops, func(ctx context.Context) error { defer close(done); return n.Run(ctx) })
+	w.drain = append(w.drain, func() { <-done })
+	state("reminders", len(platforms) > 0 || mailer != nil, "no Slack, Teams or mail to send through")
+	return nil
+}
+
+func notifyCustomers(cfg *config.Config) []notify.Customer {
+	out := make([]notify.Customer, len(cfg.Customers))
+	for i, c := range cfg.Customers {
+		out[i] = notify.Customer{ID: c.ID, Name: c.Name}
+		for _, ch := range c.SlackChannels {
+			out[i].Channels = append(out[i].Channels, notify.Channel{Platform: notify.PlatformSlack, ID: ch})
+		}
+		for _, ch := range c.TeamsChannels {
+			out[i].Channels = append(out[i].Channels, notify.Channel{Platform: notify.PlatformTeams, ID: ch})
+		}
+	}
+	return out
+}
+
+// channels gives the configured Slack and Teams channels, leaving out the unset ones.
+func channels(slackID, teamsID string) []notify.Channel {
+	var out []notify.Channel
+	if slackID != "" {
+		out = append(out, notify.Channel{Platform: notify.PlatformSlack, ID: slackID})
+	}
+	if teamsID != "" {
+		out = append(out, notify.Channel{Platform: notify.PlatformTeams, ID: teamsID})
+	}
+	return out
+}
