@@ -44,7 +44,7 @@ func (h *Handler) explain(ctx context.Context, c Caller, key string, l Lang) (Re
 		x := sla.ExplainClock(cal, k.c, now)
 		state, status := h.clockText(k.v, l, now)
 		r.Items = append(r.Items, Item{
-			Title:  fmt.Sprintf("%s (%s): %s", k.name, hm(x.Target), state),
+			Title:  fmt.Sprintf("%s (%s): %s", k.name, Hours(x.Target), state),
 			Status: status,
 			Lines:  explainLines(x, t, l, now),
 		})
@@ -59,7 +59,7 @@ func (h *Handler) explain(ctx context.Context, c Caller, key string, l Lang) (Re
 func explainLines(x sla.Explanation, t sla.Ticket, l Lang, now time.Time) []string {
 	var lines []string
 	if !x.Start.IsZero() {
-		lines = append(lines, l.pick("start ", "start ")+l.when(x.Start, now))
+		lines = append(lines, l.pick("start ", "start ")+l.When(x.Start, now))
 	}
 	var counted time.Duration
 	steps := make([]string, 0, len(x.Steps))
@@ -75,10 +75,10 @@ func explainLines(x sla.Explanation, t sla.Ticket, l Lang, now time.Time) []stri
 	}
 	lines = append(lines, steps...)
 	if !x.Due.IsZero() {
-		lines = append(lines, l.pick("due ", "deadline ")+l.when(x.Due, now)+" (R3.5)")
+		lines = append(lines, l.pick("due ", "deadline ")+l.When(x.Due, now)+" (R3.5)")
 	}
-	return append(lines, l.pick(fmt.Sprintf("total %s, target %s", hm(counted), hm(x.Target)),
-		fmt.Sprintf("totaal %s, doel %s", hm(counted), hm(x.Target))))
+	return append(lines, l.pick(fmt.Sprintf("total %s, target %s", Hours(counted), Hours(x.Target)),
+		fmt.Sprintf("totaal %s, doel %s", Hours(counted), Hours(x.Target))))
 }
 
 // stepText gives one step: "Fri 10 Jul 16:30-17:00 counted 0h30", "Sat 11 – Sun 12 Jul
@@ -87,17 +87,17 @@ func explainLines(x sla.Explanation, t sla.Ticket, l Lang, now time.Time) []stri
 func stepText(s sla.Step, t sla.Ticket, l Lang, now time.Time) string {
 	switch s.Kind {
 	case sla.StepCounted:
-		return fmt.Sprintf("%s %s-%s %s %s", l.day(s.From, now), s.From.In(sla.Brussels).Format("15:04"),
-			s.To.In(sla.Brussels).Format("15:04"), l.pick("counted", "telt"), hm(s.Worked))
+		return fmt.Sprintf("%s %s-%s %s %s", l.Day(s.From, now), s.From.In(sla.Brussels).Format("15:04"),
+			s.To.In(sla.Brussels).Format("15:04"), l.pick("counted", "telt"), Hours(s.Worked))
 	case sla.StepPaused:
 		if s.To.IsZero() {
-			p := l.pick("paused since ", "gepauzeerd sinds ") + l.when(s.From, now)
+			p := l.pick("paused since ", "gepauzeerd sinds ") + l.When(s.From, now)
 			if w := waitingFor(t.PauseReason, l); w != "" && t.State == sla.PausedState {
 				p += " (" + w + ")"
 			}
 			return p
 		}
-		return l.pick("paused ", "gepauzeerd ") + l.when(s.From, now) + " – " + l.when(s.To, now)
+		return l.pick("paused ", "gepauzeerd ") + l.When(s.From, now) + " – " + l.When(s.To, now)
 	}
 	last := s.To.Add(-time.Second)
 	if s.Day.Kind == sla.Weekend {

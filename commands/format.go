@@ -15,8 +15,9 @@ var (
 	monthsNL = [12]string{"jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"}
 )
 
-// day gives "Mon 13 Jul" in Brussels, with the year when it is not now's year.
-func (l Lang) day(t, now time.Time) string {
+// Day gives "Mon 13 Jul" in Brussels, with the year when it is not now's year: the
+// one date format of every answer and notification.
+func (l Lang) Day(t, now time.Time) string {
 	t = t.In(sla.Brussels)
 	wd, m := daysEN[t.Weekday()], monthsEN[t.Month()-1]
 	if l == Dutch {
@@ -29,15 +30,15 @@ func (l Lang) day(t, now time.Time) string {
 	return s
 }
 
-// when gives "Mon 13 Jul 09:30" in Brussels (R3.2: every window is Brussels time).
-func (l Lang) when(t, now time.Time) string {
-	return l.day(t, now) + " " + t.In(sla.Brussels).Format("15:04")
+// When gives "Mon 13 Jul 09:30" in Brussels (R3.2: every window is Brussels time).
+func (l Lang) When(t, now time.Time) string {
+	return l.Day(t, now) + " " + t.In(sla.Brussels).Format("15:04")
 }
 
 // span gives "Sat 11 – Sun 12 Jul" for the days from the day of a up to the day of b,
 // leaving out what both share (the month, the year).
 func (l Lang) span(a, b, now time.Time) string {
-	da, db := l.day(a, now), l.day(b, now)
+	da, db := l.Day(a, now), l.Day(b, now)
 	if da == db {
 		return da
 	}
@@ -49,8 +50,8 @@ func (l Lang) span(a, b, now time.Time) string {
 	return da + " – " + db
 }
 
-// hm gives a business duration as "1h30", rounded to the minute.
-func hm(d time.Duration) string {
+// Hours gives a business duration as "1h30", rounded to the minute.
+func Hours(d time.Duration) string {
 	if d < 0 {
 		d = -d
 	}
@@ -65,7 +66,8 @@ func tierName(t sla.Tier, l Lang) string {
 	return string(t)
 }
 
-func kindName(k sla.Kind, l Lang) string {
+// KindName gives a ticket kind (R2) in l.
+func KindName(k sla.Kind, l Lang) string {
 	switch k {
 	case sla.Question:
 		return l.pick("question", "vraag")
@@ -85,8 +87,8 @@ func waitingFor(reason string, l Lang) string {
 	return ""
 }
 
-// escalationName gives the meaning of an R7 escalation level.
-func escalationName(level int, l Lang) string {
+// EscalationName gives the meaning of an R7 escalation level in l.
+func EscalationName(level int, l Lang) string {
 	switch level {
 	case 0:
 		return l.pick("none", "geen")
@@ -102,8 +104,8 @@ func cadence(perDay int, interval time.Duration, l Lang) string {
 	if perDay == 1 {
 		noun = "update"
 	}
-	return l.pick(fmt.Sprintf("at least %d %s a day, every %s", perDay, noun, hm(interval)),
-		fmt.Sprintf("minstens %d %s per dag, om de %s", perDay, noun, hm(interval)))
+	return l.pick(fmt.Sprintf("at least %d %s a day, every %s", perDay, noun, Hours(interval)),
+		fmt.Sprintf("minstens %d %s per dag, om de %s", perDay, noun, Hours(interval)))
 }
 
 // note gives an engine note in l: the engine writes English, and the Dutch forms of its

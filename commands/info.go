@@ -32,9 +32,9 @@ func windowText(w sla.MaintenanceWindow, l Lang, now time.Time) string {
 		return l.span(s, e.Add(-time.Second), now)
 	}
 	if sla.DateOf(s) == sla.DateOf(e) {
-		return l.when(s, now) + " – " + e.Format("15:04")
+		return l.When(s, now) + " – " + e.Format("15:04")
 	}
-	return l.when(s, now) + " – " + l.when(e, now)
+	return l.When(s, now) + " – " + l.When(e, now)
 }
 
 // holidays lists the days of a year without SL time (R3.3), with the closures.
@@ -47,7 +47,7 @@ func (h *Handler) holidays(year int, l Lang) Reply {
 		fmt.Sprintf("Dagen zonder SL-tijd in %d (R3.3)", year))}
 	ref := sla.Date{Year: year, Month: time.January, Day: 1}.At(12, 0) // dates without the year
 	for _, d := range sla.HolidaysIn(year, h.o.Calendars.Closures()) {
-		line := l.day(d.Date.At(12, 0), ref) + " · " + l.pick(d.NameEN, d.NameNL) + " (" + dayKind(d.Kind, l) + ")"
+		line := l.Day(d.Date.At(12, 0), ref) + " · " + l.pick(d.NameEN, d.NameNL) + " (" + dayKind(d.Kind, l) + ")"
 		if wd := d.Date.Weekday(); wd == time.Saturday || wd == time.Sunday {
 			line += l.pick(": a weekend day, no replacement", ": een weekenddag, geen vervangdag")
 		}

@@ -45,8 +45,8 @@ func (h *Handler) record(ctx context.Context, c Caller, cmd Command, l Lang) (Re
 	case VerbEscalate:
 		if t.Escalation >= sla.MaxEscalation {
 			return Reply{}, errorf(CodeConflict, "%s", l.pick(
-				t.Key+" is already at the last escalation step, "+escalationName(t.Escalation, l)+".",
-				t.Key+" staat al op de laatste escalatiestap, "+escalationName(t.Escalation, l)+"."))
+				t.Key+" is already at the last escalation step, "+EscalationName(t.Escalation, l)+".",
+				t.Key+" staat al op de laatste escalatiestap, "+EscalationName(t.Escalation, l)+"."))
 		}
 		// One id per level: two clicks that both saw level 0 store one escalation.
 		ev.Type, ev.Reason, ev.ID = sla.Escalated, cmd.Text, "bot:escalated:"+t.Key+":"+strconv.Itoa(t.Escalation+1)
@@ -139,7 +139,7 @@ func (h *Handler) recorded(t sla.Ticket, ev sla.Event, level int, l Lang) Reply 
 	r := Reply{Kind: KindRecorded}
 	switch ev.Type {
 	case sla.Escalated:
-		r.Title = l.pick(t.Key+" escalated to ", t.Key+" geëscaleerd naar ") + escalationName(level, l)
+		r.Title = l.pick(t.Key+" escalated to ", t.Key+" geëscaleerd naar ") + EscalationName(level, l)
 		if ev.Reason != "" {
 			r.Lines = append(r.Lines, l.pick("Reason: ", "Reden: ")+ev.Reason)
 		}

@@ -42,7 +42,7 @@ func (h *Handler) Card(t sla.Ticket, l Lang, now time.Time) Reply {
 	facts := []Fact{
 		{l.pick("Customer", "Klant"), cu.label()},
 		{l.pick("Tier", "Niveau"), tierName(t.Tier, l)},
-		{l.pick("Kind", "Soort"), kindName(t.Kind, l)},
+		{l.pick("Kind", "Soort"), KindName(t.Kind, l)},
 	}
 	if t.Kind != sla.Connection {
 		facts = append(facts, Fact{l.pick("Priority", "Prioriteit"), priorityText(t, l)})
@@ -53,8 +53,8 @@ func (h *Handler) Card(t sla.Ticket, l Lang, now time.Time) Reply {
 	facts = append(facts, Fact{l.pick("State", "Status"), stateText(t, l, now)})
 	clocks, status := h.clockFacts(t, v, l, now)
 	facts = append(facts, clocks...)
-	facts = append(facts, Fact{l.pick("Escalation", "Escalatie"), escalationName(t.Escalation, l)})
-	what := kindName(t.Kind, l)
+	facts = append(facts, Fact{l.pick("Escalation", "Escalatie"), EscalationName(t.Escalation, l)})
+	what := KindName(t.Kind, l)
 	if t.Kind != sla.Connection {
 		what = t.Priority.String() + " " + what
 	}
@@ -164,9 +164,9 @@ func (h *Handler) addItems(r *Reply, c Caller, open []entry, l Lang, now time.Ti
 			break
 		}
 		facts, status := h.clockFacts(e.t, e.v, l, now)
-		title := e.t.Key + " · " + kindName(e.t.Kind, l)
+		title := e.t.Key + " · " + KindName(e.t.Kind, l)
 		if e.t.Kind != sla.Connection {
-			title = e.t.Key + " · " + e.t.Priority.String() + " " + kindName(e.t.Kind, l)
+			title = e.t.Key + " · " + e.t.Priority.String() + " " + KindName(e.t.Kind, l)
 		}
 		r.Items = append(r.Items, Item{
 			Title: title + " · " + stateText(e.t, l, now), Status: status, Facts: facts,
@@ -231,7 +231,7 @@ func (h *Handler) actions(c Caller, t sla.Ticket, l Lang) []Button {
 			Confirm: &Confirm{
 				Title: l.pick("Escalate "+t.Key+"?", t.Key+" escaleren?"),
 				Text: l.pick("This escalates "+t.Key+" to ", "Dit escaleert "+t.Key+" naar ") +
-					escalationName(t.Escalation+1, l) + ".",
+					EscalationName(t.Escalation+1, l) + ".",
 				Yes: l.pick("Escalate", "Escaleer"), No: l.pick("Cancel", "Annuleer"),
 			}})
 	}
@@ -273,26 +273,26 @@ func (h *Handler) clockText(v *sla.ClockView, l Lang, now time.Time) (string, St
 	left := time.Duration(v.Remaining) * time.Second
 	switch {
 	case v.DoneAt != nil && v.Met != nil && *v.Met:
-		return l.pick("met · done ", "gehaald · klaar ") + l.when(*v.DoneAt, now) +
-			l.pick(" (due ", " (deadline ") + l.when(*v.Due, now) + ")", StatusOK
+		return l.pick("met · done ", "gehaald · klaar ") + l.When(*v.DoneAt, now) +
+			l.pick(" (due ", " (deadline ") + l.When(*v.Due, now) + ")", StatusOK
 	case v.DoneAt != nil:
-		return l.pick("breached · done ", "niet gehaald · klaar ") + l.when(*v.DoneAt, now) +
-			l.pick(" (due ", " (deadline ") + l.when(*v.Due, now) + ")", StatusBreached
+		return l.pick("breached · done ", "niet gehaald · klaar ") + l.When(*v.DoneAt, now) +
+			l.pick(" (due ", " (deadline ") + l.When(*v.Due, now) + ")", StatusBreached
 	case v.Due == nil && v.Met != nil && !*v.Met:
 		return l.pick("paused · breached", "gepauzeerd · niet gehaald"), StatusBreached
 	case v.Due == nil:
-		return l.pick("paused · "+hm(left)+" left", "gepauzeerd · nog "+hm(left)), StatusOK
+		return l.pick("paused · "+Hours(left)+" left", "gepauzeerd · nog "+Hours(left)), StatusOK
 	case v.Met != nil && !*v.Met && left < 0:
-		return l.pick("breached "+hm(left)+" ago · was due ", "overschreden sinds "+hm(left)+" · deadline was ") +
-			l.when(*v.Due, now), StatusBreached
+		return l.pick("breached "+Hours(left)+" ago · was due ", "overschreden sinds "+Hours(left)+" · deadline was ") +
+			l.When(*v.Due, now), StatusBreached
 	case v.Met != nil && !*v.Met:
-		return l.pick("breached · due ", "niet gehaald · deadline ") + l.when(*v.Due, now), StatusBreached
+		return l.pick("breached · due ", "niet gehaald · deadline ") + l.When(*v.Due, now), StatusBreached
 	case v.Used >= h.o.AtRisk:
-		return l.pick("due ", "deadline ") + l.when(*v.Due, now) +
-			l.pick(" · "+hm(left)+" left · at risk", " · nog "+hm(left)+" · in gevaar"), StatusAtRisk
+		return l.pick("due ", "deadline ") + l.When(*v.Due, now) +
+			l.pick(" · "+Hours(left)+" left · at risk", " · nog "+Hours(left)+" · in gevaar"), StatusAtRisk
 	}
-	return l.pick("due ", "deadline ") + l.when(*v.Due, now) +
-		l.pick(" · "+hm(left)+" left · on track", " · nog "+hm(left)+" · op schema"), StatusOK
+	return l.pick("due ", "deadline ") + l.When(*v.Due, now) +
+		l.pick(" · "+Hours(left)+" left · on track", " · nog "+Hours(left)+" · op schema"), StatusOK
 }
 
 // updatesText renders the R5.3 update clock: next due, missed updates and the cadence.
@@ -301,7 +301,7 @@ func updatesText(t sla.Ticket, u *sla.UpdatesView, l Lang, now time.Time) (strin
 	status := StatusOK
 	switch {
 	case u.NextDue != nil:
-		parts = append(parts, l.pick("next due ", "volgende tegen ")+l.when(*u.NextDue, now))
+		parts = append(parts, l.pick("next due ", "volgende tegen ")+l.When(*u.NextDue, now))
 	case t.State == sla.ResolvedState || t.Updates != nil && t.Updates.Stopped:
 		parts, status = append(parts, l.pick("stopped", "gestopt")), StatusNone
 	case t.State == sla.PausedState:
@@ -310,7 +310,7 @@ func updatesText(t sla.Ticket, u *sla.UpdatesView, l Lang, now time.Time) (strin
 		parts, status = append(parts, l.pick("start at the first response", "starten bij het eerste antwoord")), StatusNone
 	}
 	if u.LastAt != nil {
-		parts = append(parts, l.pick("last ", "laatste ")+l.when(*u.LastAt, now))
+		parts = append(parts, l.pick("last ", "laatste ")+l.When(*u.LastAt, now))
 	}
 	if u.Missed > 0 {
 		parts = append(parts, l.pick(fmt.Sprintf("%d missed", u.Missed), fmt.Sprintf("%d gemist", u.Missed)))
@@ -342,7 +342,7 @@ func stateText(t sla.Ticket, l Lang, now time.Time) string {
 		}
 		return s
 	case sla.ResolvedState:
-		return l.pick("resolved ", "opgelost ") + l.when(t.ResolvedAt, now)
+		return l.pick("resolved ", "opgelost ") + l.When(t.ResolvedAt, now)
 	}
 	return "open"
 }

@@ -21,7 +21,7 @@ func (h *Handler) whatIf(c Caller, cmd Command, l Lang) (Reply, error) {
 		Customer: cu.ID, Tier: cu.Tier, Kind: cmd.Kind, Priority: cmd.Priority,
 		Env: cmd.Env, Motivation: cmd.Motivation, Source: sla.Portal, At: now,
 	})
-	what := kindName(cmd.Kind, l)
+	what := KindName(cmd.Kind, l)
 	eff := sla.NoPriority
 	if a.Effective != nil {
 		eff, _ = sla.ParsePriority(*a.Effective)
@@ -36,7 +36,7 @@ func (h *Handler) whatIf(c Caller, cmd Command, l Lang) (Reply, error) {
 		fmt.Sprintf("%s voor %s, nu gemeld", what, displayName(cu))))}
 	r.Facts = []Fact{
 		{l.pick("Customer", "Klant"), cu.label() + " · " + tierName(cu.Tier, l)},
-		{l.pick("Reported", "Gemeld"), l.when(now, now)},
+		{l.pick("Reported", "Gemeld"), l.When(now, now)},
 	}
 	if a.Effective != nil {
 		p := *a.Effective
@@ -58,8 +58,8 @@ func (h *Handler) whatIf(c Caller, cmd Command, l Lang) (Reply, error) {
 	}
 	if tg.None() {
 		r.Notes = append(r.Notes, l.pick(
-			fmt.Sprintf("No SL for a %s of a %s customer (R5).", kindName(cmd.Kind, l), tierName(cu.Tier, l)),
-			fmt.Sprintf("Geen SL voor een %s van een %s klant (R5).", kindName(cmd.Kind, l), tierName(cu.Tier, l))))
+			fmt.Sprintf("No SL for a %s of a %s customer (R5).", KindName(cmd.Kind, l), tierName(cu.Tier, l)),
+			fmt.Sprintf("Geen SL voor een %s van een %s klant (R5).", KindName(cmd.Kind, l), tierName(cu.Tier, l))))
 	}
 	return r, nil
 }
@@ -74,5 +74,5 @@ func dueText(due *time.Time, target time.Duration, l Lang, now time.Time) string
 	if due == nil {
 		return l.pick("no SL", "geen SL")
 	}
-	return l.when(*due, now) + l.pick(" ("+hm(target)+" business time)", " ("+hm(target)+" werktijd)")
+	return l.When(*due, now) + l.pick(" ("+Hours(target)+" business time)", " ("+Hours(target)+" werktijd)")
 }

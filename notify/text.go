@@ -1,7 +1,6 @@
 package notify
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/commands"
@@ -18,31 +17,15 @@ func (l lang) pick(en, nl string) string {
 	return en
 }
 
-var (
-	daysEN   = [7]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
-	daysNL   = [7]string{"zo", "ma", "di", "wo", "do", "vr", "za"}
-	monthsEN = [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
-	monthsNL = [12]string{"jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"}
-)
-
-// day gives "Mon 6 Jul" in Brussels, as the commands' cards do.
-func (l lang) day(t time.Time) string {
-	t = t.In(sla.Brussels)
-	return fmt.Sprintf("%s %d %s", l.pick(daysEN[t.Weekday()], daysNL[t.Weekday()]), t.Day(),
-		l.pick(monthsEN[t.Month()-1], monthsNL[t.Month()-1]))
-}
+// day gives "Mon 6 Jul" in Brussels, as the commands' cards do (a notice is about now:
+// no year).
+func (l lang) day(t time.Time) string { return commands.Lang(l).Day(t, t) }
 
 // when gives "Mon 6 Jul 14:20" in Brussels (R3.2: every window is Brussels time).
-func (l lang) when(t time.Time) string { return l.day(t) + " " + t.In(sla.Brussels).Format("15:04") }
+func (l lang) when(t time.Time) string { return commands.Lang(l).When(t, t) }
 
 // hm gives a duration as "1h30", rounded to the minute.
-func hm(d time.Duration) string {
-	if d < 0 {
-		d = -d
-	}
-	m := int((d + 30*time.Second) / time.Minute)
-	return fmt.Sprintf("%dh%02d", m/60, m%60)
-}
+func hm(d time.Duration) string { return commands.Hours(d) }
 
 // subject is what a notice names of its ticket.
 type subject struct {
@@ -61,26 +44,10 @@ func (l lang) title(s subject) string {
 	return s.key + " · " + what + " · " + s.customer
 }
 
-func (l lang) kind(k sla.Kind) string {
-	switch k {
-	case sla.Question:
-		return l.pick("question", "vraag")
-	case sla.Connection:
-		return l.pick("connection request", "aansluitingsaanvraag")
-	}
-	return "incident"
-}
+func (l lang) kind(k sla.Kind) string { return commands.KindName(k, commands.Lang(l)) }
 
 // level gives the meaning of an R7 escalation level.
-func (l lang) level(level int) string {
-	switch level {
-	case 0:
-		return l.pick("none", "geen")
-	case 1:
-		return l.pick("level 1: 2nd line + MAGDA Service Delivery (R7)", "niveau 1: 2de lijn + MAGDA Service Delivery (R7)")
-	}
-	return l.pick(fmt.Sprintf("level %d: 3rd line (R7)", level), fmt.Sprintf("niveau %d: 3de lijn (R7)", level))
-}
+func (l lang) level(level int) string { return commands.EscalationName(level, commands.Lang(l)) }
 
 // clock renders a clock at now for a card: met, on track, at risk, breached, paused.
 func (l lang) clock(v *sla.ClockView, share float64) (string, commands.Status) {
