@@ -2,39 +2,20 @@ package commands
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/golden"
 	"testing"
 	"time"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
-// golden compares a reply, as a header line and its PlainText, with testdata/NAME.golden.
-func golden(t *testing.T, name string, r Reply) {
+// goldenReply compares a reply, as a header line and its PlainText, with testdata/NAME.golden.
+func goldenReply(t *testing.T, name string, r Reply) {
 	t.Helper()
 	got := fmt.Sprintf("kind=%s lang=%s ephemeral=%t status=%q error=%q\n---\n%s",
 		r.Kind, r.Lang, r.Ephemeral, r.Status, r.Error, r.PlainText())
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s (-want +got):\n%s", path, diff)
-	}
+	golden.Check(t, name+".golden", []byte(got))
 }
 
 func dutch(o *Options) { o.Language = Dutch }
@@ -90,7 +71,7 @@ func TestGolden(t *testing.T) {
 				mods = append(mods, tt.mod)
 			}
 			h, _ := newTest(mods...)
-			golden(t, tt.name, h.Handle(context.Background(), tt.caller, tt.text))
+			goldenReply(t, tt.name, h.Handle(context.Background(), tt.caller, tt.text))
 		})
 	}
 }
@@ -100,5 +81,5 @@ func TestGoldenHoliday(t *testing.T) {
 	later := dt(2026, time.July, 20, 10, 0)
 	h, log := newTest(func(o *Options) { o.Now = func() time.Time { return later } })
 	log.Add(created("MAGDA-9", "agency-x", dt(2026, time.July, 20, 9, 0), sla.Incident, sla.P2))
-	golden(t, "explain_holiday", h.Handle(context.Background(), staffCaller, "explain MAGDA-9"))
+	goldenReply(t, "explain_holiday", h.Handle(context.Background(), staffCaller, "explain MAGDA-9"))
 }

@@ -2,7 +2,7 @@ package jira
 
 import (
 	"bytes"
-	"flag"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/golden"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,8 +11,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"go.yaml.in/yaml/v3"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 // decode reads a `jira:` section as cmd/bot does: strictly, over the defaults.
 func decode(t *testing.T, src string) (Mapping, error) {
@@ -36,21 +34,13 @@ func TestDefaultsYAML(t *testing.T) {
 	if err := enc.Encode(map[string]Mapping{"jira": DefaultMapping()}); err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "defaults.yaml")
-	if *update {
-		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), buf.String()); diff != "" {
-		t.Errorf("defaults.yaml is stale (go test -update) (-file +DefaultMapping):\n%s", diff)
-	}
+	golden.Check(t, "defaults.yaml", buf.Bytes())
 	var doc struct {
 		Jira Mapping `yaml:"jira"`
+	}
+	want, err := os.ReadFile(filepath.Join("testdata", "defaults.yaml"))
+	if err != nil {
+		t.Fatal(err)
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(want))
 	dec.KnownFields(true)

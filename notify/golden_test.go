@@ -2,10 +2,8 @@ package notify_test
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/golden"
 	"strings"
 	"testing"
 	"time"
@@ -13,10 +11,7 @@ import (
 	"github.com/digitaal-vlaanderen/magda-sla-bot/commands"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/notify"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
-	"github.com/google/go-cmp/cmp"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // TestGoldenMessages renders every kind of notice, in English and in Dutch, as the
 // platforms get them (PlainText, the chat messages' fallback text, and the mails), over
@@ -63,25 +58,7 @@ func TestGoldenMessages(t *testing.T) {
 				}
 				fmt.Fprintf(&b, "kind=%s status=%q\n%s\n", s.Reply.Kind, s.Reply.Status, s.Reply.PlainText())
 			}
-			golden(t, "messages_"+string(l), b.String())
+			golden.Check(t, "messages_"+string(l)+".golden", []byte(b.String()))
 		})
-	}
-}
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s (-want +got):\n%s", path, diff)
 	}
 }

@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/golden"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -17,34 +15,6 @@ import (
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/commands"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
-// golden compares v, as indented JSON, with testdata/NAME.json.
-func golden(t *testing.T, name string, v any) {
-	t.Helper()
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join("testdata", name+".json")
-	if *update {
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), buf.String()); diff != "" {
-		t.Errorf("%s (-want +got):\n%s", path, diff)
-	}
-}
 
 var (
 	staff    = commands.Caller{UserID: agent, ChannelID: chanTeam, Platform: "slack", Name: "Ann Agent"}
@@ -89,7 +59,7 @@ func TestGoldenBlocks(t *testing.T) {
 			if m.Text != fallback(r) || !strings.Contains(m.Text, escape(strings.SplitN(r.PlainText(), "\n", 2)[0])) {
 				t.Errorf("fallback text is not the reply's PlainText: %q", m.Text)
 			}
-			golden(t, "blocks_"+tt.name, m)
+			golden.JSON(t, "blocks_"+tt.name+".json", m)
 		})
 	}
 }
@@ -118,7 +88,7 @@ func TestGoldenModal(t *testing.T) {
 			if m.Value != r.Form.Value || m.Lang != r.Lang || v.CallbackID != r.Form.ID {
 				t.Errorf("callback %q metadata %+v, want %q %q %q", v.CallbackID, m, r.Form.ID, r.Form.Value, r.Lang)
 			}
-			golden(t, "modal_"+tt.name, v)
+			golden.JSON(t, "modal_"+tt.name+".json", v)
 		})
 	}
 }

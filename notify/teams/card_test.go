@@ -1,12 +1,8 @@
 package teams
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"flag"
-	"os"
-	"path/filepath"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/golden"
 	"slices"
 	"testing"
 
@@ -14,8 +10,6 @@ import (
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/commands"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // goldenReplies are the real handler's answers, one or more per reply kind.
 var goldenReplies = []struct {
@@ -65,28 +59,7 @@ func TestCardGolden(t *testing.T) {
 				t.Fatalf("%q answered a %s, want %s", g.text, r.Kind, g.kind)
 			}
 			seen[r.Kind] = true
-			var buf bytes.Buffer
-			enc := json.NewEncoder(&buf)
-			enc.SetEscapeHTML(false)
-			enc.SetIndent("", "  ")
-			if err := enc.Encode(Card(r)); err != nil {
-				t.Fatal(err)
-			}
-			got := buf.Bytes()
-			path := filepath.Join("testdata", g.name+".json")
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if diff := cmp.Diff(string(want), string(got)); diff != "" {
-				t.Errorf("%s (-want +got):\n%s", path, diff)
-			}
+			golden.JSON(t, g.name+".json", Card(r))
 		})
 	}
 	all := []commands.Kind{commands.KindTicket, commands.KindTickets, commands.KindWhatIf, commands.KindExplain,
