@@ -89,6 +89,9 @@ type Access struct {
 type Escalation struct {
 	ServiceDelivery string   `yaml:"service_delivery"` // R7.3 mail address
 	SDMs            []string `yaml:"sdm_names"`
+	// SDMMail are the SDMs' own addresses: they get the escalation mails and P1
+	// notices (R7.1) besides the service delivery address.
+	SDMMail []string `yaml:"sdm_mail"`
 	From            string   `yaml:"mail_from"`
 }
 
@@ -231,6 +234,11 @@ func (c *Config) validate(root *yaml.Node) error {
 	}
 	if !strings.Contains(c.Escalation.ServiceDelivery, "@") {
 		return fmt.Errorf("%d: escalation.service_delivery: %q is not a mail address", at("escalation", "service_delivery"), c.Escalation.ServiceDelivery)
+	}
+	for i, a := range c.Escalation.SDMMail {
+		if !strings.Contains(a, "@") {
+			return fmt.Errorf("%d: escalation.sdm_mail[%d]: %q is not a mail address", at("escalation", "sdm_mail", i), i, a)
+		}
 	}
 	return nil
 }

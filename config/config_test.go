@@ -37,6 +37,7 @@ func TestParseErrorsNameKeyAndLine(t *testing.T) {
 		{"bad language", "language: fr\ncustomers:\n  - {id: a, tier: standard}\n", `x.yml:1: language: "fr"`},
 		{"shared channel", "customers:\n  - {id: a, tier: standard, slack_channels: [C1]}\n  - {id: b, tier: standard, slack_channels: [C1]}\n", `x.yml:3: customers[1].slack_channels: channel "C1" already belongs to a`},
 		{"misspelt jira key", "customers:\n  - {id: a, tier: standard}\njira:\n  statusses: {}\n", `x.yml:4: unknown key statusses`},
+		{"bad sdm mail", "customers:\n  - {id: a, tier: standard}\nescalation:\n  sdm_mail:\n    - henk.smets\n", `x.yml:5: escalation.sdm_mail[0]: "henk.smets" is not a mail address`},
 		{"not yaml", "customers: [\n", `x.yml: `},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

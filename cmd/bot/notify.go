@@ -62,7 +62,7 @@ func (a *app) wireNotify(w *wiring, k *hooks, h *commands.Handler, bot *teams.Bo
 		Store: a.db, Calendars: a.cals, Customers: notifyCustomers(cfg),
 		SDM:             channels(cfg.Slack.SDMChannel, cfg.Teams.SDMChannel),
 		Announcements:   channels(cfg.Slack.AnnouncementsChannel, cfg.Teams.AnnouncementsChannel),
-		ServiceDelivery: []string{cfg.Escalation.ServiceDelivery},
+		ServiceDelivery: append([]string{cfg.Escalation.ServiceDelivery}, cfg.Escalation.SDMMail...),
 		Maintenance:     commands.Maintenance{Extra: cfg.ExtraWindows(), Cancelled: cfg.CancelledWindows()},
 		Language:        commands.Lang(cfg.Language),
 		UpdateLead:      cfg.Notify.UpdateLead.D,
