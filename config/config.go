@@ -92,7 +92,7 @@ type Escalation struct {
 	// SDMMail are the SDMs' own addresses: they get the escalation mails and P1
 	// notices (R7.1) besides the service delivery address.
 	SDMMail []string `yaml:"sdm_mail"`
-	From            string   `yaml:"mail_from"`
+	From    string   `yaml:"mail_from"`
 }
 
 // Notify tunes reminders and warnings (R5.3).
