@@ -10,7 +10,6 @@ import (
 	"github.com/digitaal-vlaanderen/magda-sla-bot/notify/mail"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/notify/slack"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/notify/teams"
-	"github.com/digitaal-vlaanderen/magda-sla-bot/server"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 )
 
@@ -37,9 +36,8 @@ func (k *hooks) updated(ctx context.Context, t sla.Ticket, text, by string) {
 
 // wireNotify builds the scheduler and outbox (reminders, warnings, P1 notices,
 // escalation mail, digests) over the senders that are configured, and runs it.
-func (a *app) wireNotify(w *wiring, k *hooks, h *commands.Handler, bot *teams.Bot, m *server.Metrics,
-	getenv func(string) string, state func(string, bool, string)) error {
-	cfg := a.cfg
+func (a *app) wireNotify(w *wiring, k *hooks, h *commands.Handler, bot *teams.Bot) error {
+	cfg, getenv := a.cfg, w.getenv
 	platforms := map[string]notify.Platform{}
 	if tok := getenv("SLACK_BOT_TOKEN"); tok != "" {
 		platforms[notify.PlatformSlack] = notify.Platform{Sender: slack.NewSender(tok, getenv("SLACK_API_URL"), nil), RetryAfter: slack.RetryAfter}
@@ -54,9 +52,9 @@ func (a *app) wireNotify(w *wiring, k *hooks, h *commands.Handler, bot *teams.Bo
 			return err
 		}
 		mailer = ml
-		state("mail", true, "")
+		w.state("mail", true, "")
 	} else {
-		state("mail", false, "set SMTP_URL")
+		w.state("mail", false, "set SMTP_URL")
 	}
 	n, err := notify.New(notify.Options{
 		Store: a.db, Calendars: a.cals, Customers: notifyCustomers(cfg),
@@ -77,11 +75,11 @@ func (a *app) wireNotify(w *wiring, k *hooks, h *commands.Handler, bot *teams.Bo
 		return err
 	}
 	k.n = n
-	m.Registry().MustRegister(n.Collectors()...)
+	w.metrics.Registry().MustRegister(n.Collectors()...)
 	done := make(chan struct{})
 	w.loops = append(w.loops, func(ctx context.Context) error { defer close(done); return n.Run(ctx) })
 	w.drain = append(w.drain, func() { <-done })
-	state("reminders", len(platforms) > 0 || mailer != nil, "no Slack, Teams or mail to send through")
+	w.state("reminders", len(platforms) > 0 || mailer != nil, "no Slack, Teams or mail to send through")
 	return nil
 }
 

@@ -162,55 +162,62 @@ type integration struct{ name, state string }
 // wiring is what serve runs: the routes, the background loops (Socket Mode, the
 // scheduler), and what to wait for after the HTTP server stopped.
 type wiring struct {
-	mux   *http.ServeMux
-	on    []integration
-	loops []func(context.Context) error
-	drain []func()
+	mux     *http.ServeMux
+	metrics *server.Metrics
+	getenv  func(string) string
+	on      []integration
+	loops   []func(context.Context) error
+	drain   []func()
+}
+
+// handle mounts h on pattern, its latency measured under route.
+func (w *wiring) handle(pattern, route string, h http.Handler) {
+	w.mux.Handle(pattern, w.metrics.Instrument(route, h))
+}
+
+// state notes whether an integration is on, or why it is off, for the start-up lines.
+func (w *wiring) state(name string, enabled bool, why string) {
+	s := "on"
+	if !enabled {
+		s = "off (" + why + ")"
+	}
+	w.on = append(w.on, integration{name, s})
 }
 
 // wire mounts every endpoint whose settings are present and says which are on.
 func (a *app) wire(getenv func(string) string) (*wiring, error) {
 	m := server.NewMetrics(a.counts, time.Now)
-	w := &wiring{mux: http.NewServeMux()}
-	mux := w.mux
-	handle := func(pattern, route string, h http.Handler) { mux.Handle(pattern, m.Instrument(route, h)) }
-	handle("GET /healthz", "healthz", server.Health())
-	handle("GET /readyz", "readyz", server.Ready(a.db.Ping, a.log))
-	mux.Handle("GET /metrics", m.Handler())
+	w := &wiring{mux: http.NewServeMux(), metrics: m, getenv: getenv}
+	w.handle("GET /healthz", "healthz", server.Health())
+	w.handle("GET /readyz", "readyz", server.Ready(a.db.Ping, a.log))
+	w.mux.Handle("GET /metrics", m.Handler())
 
-	state := func(name string, enabled bool, why string) {
-		s := "on"
-		if !enabled {
-			s = "off (" + why + ")"
-		}
-		w.on = append(w.on, integration{name, s})
-	}
 	token := getenv("MAGDA_API_TOKEN")
 	if token != "" {
-		handle("POST /api/v1/events", "events", server.Events(server.EventsOptions{
+		w.handle("POST /api/v1/events", "events", server.Events(server.EventsOptions{
 			Token: token, Store: a.db, Known: a.cfg.Known, Metrics: m, Logger: a.log,
 		}))
 	}
-	state("events API", token != "", "set MAGDA_API_TOKEN")
+	w.state("events API", token != "", "set MAGDA_API_TOKEN")
 	secret := getenv("JIRA_WEBHOOK_SECRET")
 	if secret != "" {
-		handle("POST /webhooks/jira", "jira", jira.Handler(jira.HandlerOptions{
+		w.handle("POST /webhooks/jira", "jira", jira.Handler(jira.HandlerOptions{
 			Secret: []byte(secret), Mapping: a.cfg.Jira, Known: a.cfg.Known, Store: a.db, Logger: a.log,
 			OnResult: func(result string) { m.Event("jira", result) },
 		}))
 	}
-	state("Jira webhooks", secret != "", "set JIRA_WEBHOOK_SECRET")
+	w.state("Jira webhooks", secret != "", "set JIRA_WEBHOOK_SECRET")
 
 	k := &hooks{}
 	h := a.commands(k.escalated, k.updated)
-	if err := a.wireSlack(w, h, m, getenv, handle, state); err != nil {
+	if err := a.wireSlack(w, h); err != nil {
 		return nil, err
 	}
-	bot, err := a.wireTeams(h, getenv, handle, state)
+	bot, err := a.wireTeams(w, h)
 	if err != nil {
 		return nil, err
 	}
-	if err := a.wireNotify(w, k, h, bot, m, getenv, state); err != nil {
+	if err := a.wireNotify(w, k, h, bot); err != nil {
 		return nil, err
 	}
 	return w, nil

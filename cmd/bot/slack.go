@@ -2,21 +2,19 @@ package main
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/commands"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/notify/slack"
-	"github.com/digitaal-vlaanderen/magda-sla-bot/server"
 )
 
 // wireSlack mounts Slack over HTTP (SLACK_SIGNING_SECRET) and runs Socket Mode
 // (SLACK_APP_TOKEN); both need SLACK_BOT_TOKEN and share one dispatcher.
-func (a *app) wireSlack(w *wiring, h *commands.Handler, m *server.Metrics, getenv func(string) string,
-	handle func(pattern, route string, h http.Handler), state func(string, bool, string)) error {
+func (a *app) wireSlack(w *wiring, h *commands.Handler) error {
+	getenv := w.getenv
 	token, signing, appToken := getenv("SLACK_BOT_TOKEN"), getenv("SLACK_SIGNING_SECRET"), getenv("SLACK_APP_TOKEN")
 	if token == "" {
-		state("Slack HTTP", false, "set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET")
-		state("Slack Socket Mode", false, "set SLACK_BOT_TOKEN and SLACK_APP_TOKEN")
+		w.state("Slack HTTP", false, "set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET")
+		w.state("Slack Socket Mode", false, "set SLACK_BOT_TOKEN and SLACK_APP_TOKEN")
 		return nil
 	}
 	app, err := slack.New(slack.Options{
@@ -29,21 +27,21 @@ func (a *app) wireSlack(w *wiring, h *commands.Handler, m *server.Metrics, geten
 		},
 		UserGroups: append(append([]string{}, a.cfg.Access.Agents...), a.cfg.Access.SDMs...),
 		Logger:     a.log,
-		OnEvent:    func(result string) { m.Event("slack", result) },
+		OnEvent:    func(result string) { w.metrics.Event("slack", result) },
 	})
 	if err != nil {
 		return err
 	}
 	if signing != "" {
-		handle("POST "+slack.PathCommands, "slack_commands", app.Commands())
-		handle("POST "+slack.PathInteractivity, "slack_interactivity", app.Interactivity())
-		handle("POST "+slack.PathEvents, "slack_events", app.Events())
+		w.handle("POST "+slack.PathCommands, "slack_commands", app.Commands())
+		w.handle("POST "+slack.PathInteractivity, "slack_interactivity", app.Interactivity())
+		w.handle("POST "+slack.PathEvents, "slack_events", app.Events())
 	}
-	state("Slack HTTP", signing != "", "set SLACK_SIGNING_SECRET")
+	w.state("Slack HTTP", signing != "", "set SLACK_SIGNING_SECRET")
 	if appToken != "" {
 		w.loops = append(w.loops, func(ctx context.Context) error { return app.RunSocketMode(ctx, appToken) })
 	}
-	state("Slack Socket Mode", appToken != "", "set SLACK_APP_TOKEN")
+	w.state("Slack Socket Mode", appToken != "", "set SLACK_APP_TOKEN")
 	w.drain = append(w.drain, app.Wait)
 	return nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/commands"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/notify/teams"
@@ -12,11 +11,11 @@ import (
 // wireTeams mounts POST /api/messages when MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD
 // are both set. MICROSOFT_OPENID_METADATA_URL and MICROSOFT_TOKEN_URL point a
 // single-tenant or sovereign-cloud bot elsewhere than the Bot Framework's public cloud.
-func (a *app) wireTeams(h *commands.Handler, getenv func(string) string,
-	handle func(pattern, route string, h http.Handler), state func(string, bool, string)) (*teams.Bot, error) {
+func (a *app) wireTeams(w *wiring, h *commands.Handler) (*teams.Bot, error) {
+	getenv := w.getenv
 	id, password := getenv("MICROSOFT_APP_ID"), getenv("MICROSOFT_APP_PASSWORD")
 	if id == "" || password == "" {
-		state("Teams", false, "set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD")
+		w.state("Teams", false, "set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD")
 		return nil, nil
 	}
 	bot, err := teams.New(teams.Options{
@@ -28,8 +27,8 @@ func (a *app) wireTeams(h *commands.Handler, getenv func(string) string,
 	if err != nil {
 		return nil, err
 	}
-	handle("POST /api/messages", "teams", bot)
-	state("Teams", true, "")
+	w.handle("POST /api/messages", "teams", bot)
+	w.state("Teams", true, "")
 	return bot, nil
 }
 
