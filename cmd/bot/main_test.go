@@ -262,3 +262,25 @@ func TestAskOnTheTerminal(t *testing.T) {
 		t.Errorf("answer:\n%s\nwant the Dutch what-if for Agentschap X", out.String())
 	}
 }
+
+func TestOutboxCommands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "magda.db")
+	var out bytes.Buffer
+	for _, args := range [][]string{
+		{"outbox", "--state", "lost"},
+		{"outbox", "requeue", "seven"},
+		{"outbox", "extra"},
+	} {
+		err := run(context.Background(), append(args, "--db", db), env(nil), &out)
+		var u usageError
+		if !errors.As(err, &u) || out.Len() > 0 {
+			t.Errorf("%v: %v, stdout %q; want a usage error and nothing printed", args, err, out.String())
+		}
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Errorf("bad arguments created the database (%v)", err)
+	}
+	if err := run(context.Background(), []string{"outbox", "requeue", "--db", db}, env(nil), &out); err != nil || out.String() != "requeued 0 parked notification message(s)\n" {
+		t.Errorf("requeue on an empty outbox: %q, %v", out.String(), err)
+	}
+}

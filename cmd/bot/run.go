@@ -24,7 +24,9 @@ const usage = `usage:
   bot sla replay [--at RFC3339] [--config FILE] FILE|-
   bot ask [--as USER] [--channel ID] [--db FILE] [--config FILE] "TEXT"
   bot tickets [--customer ID] [--open] [--db FILE] [--config FILE]
-  bot ticket KEY [--db FILE] [--config FILE]`
+  bot ticket KEY [--db FILE] [--config FILE]
+  bot outbox [--state pending|parked|sent] [--db FILE]
+  bot outbox requeue [ID ...] [--db FILE]`
 
 // run is the whole program; main only adds signals, the environment and exit codes.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
@@ -51,6 +53,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return tickets(ctx, rest, getenv, stdout)
 	case "ticket":
 		return ticket(ctx, rest, getenv, stdout)
+	case "outbox":
+		return outbox(ctx, rest, getenv, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
