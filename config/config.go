@@ -181,6 +181,18 @@ func (c *Config) defaults() {
 	if c.Notify.AtRiskShare == 0 {
 		c.Notify.AtRiskShare = 0.75
 	}
+	// A JSM organization named like a customer is that customer, unless mapped otherwise.
+	for _, cu := range c.Customers {
+		if cu.Name == "" {
+			continue
+		}
+		if c.Jira.Customer.Organizations == nil {
+			c.Jira.Customer.Organizations = map[string]string{}
+		}
+		if _, mapped := c.Jira.Customer.Organizations[cu.Name]; !mapped {
+			c.Jira.Customer.Organizations[cu.Name] = cu.ID
+		}
+	}
 	if !c.Notify.DigestAt.Set {
 		c.Notify.DigestAt = Clock{Hour: 8, Minute: 30, Set: true}
 	}

@@ -18,6 +18,9 @@ func TestExampleLoads(t *testing.T) {
 	if c.Escalation.ServiceDelivery != DefaultServiceDelivery {
 		t.Errorf("service delivery = %q", c.Escalation.ServiceDelivery)
 	}
+	if id := c.Jira.Customer.Organizations["Agentschap X"]; id != "agency-x" {
+		t.Errorf("the JSM organization named like agency-x maps to %q", id)
+	}
 	if got := c.ClosureDays(); len(got) != 1 || got[0].Date != (sla.Date{Year: 2026, Month: 5, Day: 15}) {
 		t.Errorf("closures = %v", got)
 	}
