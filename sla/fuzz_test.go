@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -264,4 +265,46 @@ func TestDecodeEventTrailingData(t *testing.T) {
 	if _, err := sla.DecodeEvent([]byte(ev + " \n")); err != nil {
 		t.Errorf("DecodeEvent(event + white space) = %v, want it accepted", err)
 	}
+}
+
+// FuzzDecodeEvents covers the events API's body: one object or an array, all or nothing.
+// It never panics, a refusal is one line, and an accepted array is exactly its elements
+// each accepted alone.
+func FuzzDecodeEvents(f *testing.F) {
+	for _, s := range []string{
+		`{"ticket":"MAGDA-1","type":"responded","at":"2026-03-02T10:00:00Z"}`,
+		`[{"ticket":"MAGDA-1","type":"responded","at":"2026-03-02T10:00:00Z"},{"ticket":"MAGDA-2","type":"resumed","at":"2026-03-02T10:00:00Z"}]`,
+		`[{"ticket":"MAGDA-1","type":"responded","at":"2026-03-02T10:00:00Z"},{"ticket":"MAGDA-2"}]`,
+		`[]`, `[[]]`, ` [ {} ] `, `[{"ticket":"MAGDA-1","type":"responded","at":"2026-03-02T10:00:00Z"}]]`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		evs, err := sla.DecodeEvents(data)
+		if err != nil {
+			if strings.ContainsAny(err.Error(), "\r\n") {
+				t.Errorf("refusal of %q is not one line: %q", data, err)
+			}
+			return
+		}
+		if len(evs) == 0 || !json.Valid(data) {
+			t.Fatalf("accepted %q as %d events", data, len(evs))
+		}
+		var raws []json.RawMessage
+		if json.Unmarshal(data, &raws) != nil {
+			return // a single object, covered by FuzzDecodeEvent
+		}
+		if len(raws) != len(evs) {
+			t.Fatalf("%d elements gave %d events", len(raws), len(evs))
+		}
+		for i, r := range raws {
+			one, err := sla.DecodeEvent(r)
+			if err != nil {
+				t.Fatalf("element %d accepted in the array, refused alone: %v", i, err)
+			}
+			if diff := cmp.Diff(one, evs[i], sameInstant); diff != "" {
+				t.Errorf("element %d differs (-alone +in array):\n%s", i, diff)
+			}
+		}
+	})
 }
