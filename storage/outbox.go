@@ -40,18 +40,13 @@ const decideChunk = 500
 // are one. decide must be quick and must not call the DB. It returns how many
 // notifications were new.
 func (db *DB) Decide(ctx context.Context, decide func(Running) []Notification) (added int, err error) {
-	after := ""
-	for {
-		n, k, last, err := db.decideFrom(ctx, after, decide)
-		added += k
-		if err != nil {
-			return added, fmt.Errorf("decide: %w", err)
-		}
-		if n < decideChunk {
-			return added, nil
-		}
-		after = last
+	added, err = inChunks(decideChunk, func(after string) (int, int, string, error) {
+		return db.decideFrom(ctx, after, decide)
+	})
+	if err != nil {
+		return added, fmt.Errorf("decide: %w", err)
 	}
+	return added, nil
 }
 
 func (db *DB) decideFrom(ctx context.Context, after string, decide func(Running) []Notification) (n, added int, last string, err error) {

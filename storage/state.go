@@ -171,15 +171,25 @@ func (db *DB) RederiveFor(ctx context.Context, fingerprint string) (changed int,
 }
 
 func (db *DB) rederive(ctx context.Context, all bool) (changed int, err error) {
+	changed, err = inChunks(rederiveChunk, func(after string) (int, int, string, error) {
+		return db.rederiveFrom(ctx, after, all)
+	})
+	if err != nil {
+		return changed, fmt.Errorf("rederive: %w", err)
+	}
+	return changed, nil
+}
+
+// inChunks walks the tickets in key order, one transaction of at most size tickets per
+// step: step gets the last key of the chunk before ("" first) and says how many tickets
+// it read, how many it changed, and its own last key. It adds up the changes.
+func inChunks(size int, step func(after string) (n, changed int, last string, err error)) (total int, err error) {
 	after := ""
 	for {
-		n, k, last, err := db.rederiveFrom(ctx, after, all)
-		changed += k
-		if err != nil {
-			return changed, fmt.Errorf("rederive: %w", err)
-		}
-		if n == 0 {
-			return changed, nil
+		n, k, last, err := step(after)
+		total += k
+		if err != nil || n < size {
+			return total, err
 		}
 		after = last
 	}
