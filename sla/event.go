@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // EventType is what happened to a ticket (CONTRACT.md, generic ticket events).
@@ -56,6 +57,14 @@ type Event struct {
 	Source     Source    `json:"source,omitempty"`
 	Reason     string    `json:"reason,omitempty"`
 	By         string    `json:"by,omitempty"`
+	// Level is the R7 step an escalated event raises the ticket to (1: 2nd line and
+	// MAGDA Service Delivery, 2: 3rd line); 0 means the next one. Two escalations that
+	// saw the same level (a Slack and a Teams click at once) are one step.
+	Level int `json:"level,omitempty"`
+	// Tier is the customer's tier when the bot stored the ticket's created event
+	// (R1.1): the ticket keeps it for its life. It is not part of the wire format; the
+	// store keeps it beside the event. Empty: the tier of the configuration at replay.
+	Tier Tier `json:"-"`
 }
 
 // MarshalText writes "P1".."P4".
@@ -86,7 +95,14 @@ type wireEvent struct {
 	Source     string `json:"source"`
 	Reason     string `json:"reason"`
 	By         string `json:"by"`
+	Level      *int   `json:"level"`
 }
+
+// wireFields are the field names of the contract, matched exactly: Go's decoder alone
+// would take "Ticket" for "ticket" and slip past the unknown-field check.
+var wireFields = map[string]bool{"id": true, "ticket": true, "type": true, "at": true, "customer": true,
+	"kind": true, "priority": true, "env": true, "motivation": true, "source": true, "reason": true,
+	"by": true, "level": true}
 
 // ErrInvalid marks an event that breaks the contract; its message says which field.
 var ErrInvalid = errors.New("invalid event")
@@ -98,6 +114,17 @@ func invalid(format string, a ...any) error {
 // DecodeEvent reads one contract event from JSON and checks it: unknown fields, a
 // missing required field or a bad value give an ErrInvalid naming the field.
 func DecodeEvent(data []byte) (Event, error) {
+	if !utf8.Valid(data) {
+		return Event{}, invalid("the body is not valid UTF-8")
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err == nil {
+		for name := range fields {
+			if !wireFields[name] {
+				return Event{}, invalid("unknown field %q", name)
+			}
+		}
+	}
 	dec := json.NewDecoder(strings.NewReader(string(data)))
 	dec.DisallowUnknownFields()
 	var w wireEvent
@@ -146,7 +173,11 @@ func jsonReason(err error) string {
 	case errors.As(err, &se):
 		return fmt.Sprintf("malformed JSON at byte %d: %v", se.Offset, se)
 	case errors.As(err, &te):
-		return fmt.Sprintf("field %q must be a %s, not a JSON %s", te.Field, "string", te.Value)
+		want := "string"
+		if te.Field == "level" {
+			want = "number"
+		}
+		return fmt.Sprintf("field %q must be a %s, not a JSON %s", te.Field, want, te.Value)
 	case errors.Is(err, io.EOF):
 		return "empty body: no event"
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -161,6 +192,11 @@ func (w wireEvent) event() (Event, error) {
 	if e.Ticket == "" {
 		return Event{}, invalid(`missing required field "ticket"`)
 	}
+	key, err := ParseKey(e.Ticket)
+	if err != nil {
+		return Event{}, invalid("%v", err)
+	}
+	e.Ticket = key
 	if _, ok := rank[e.Type]; !ok {
 		if w.Type == "" {
 			return Event{}, invalid(`missing required field "type"`)
@@ -191,25 +227,13 @@ func (w wireEvent) event() (Event, error) {
 			return Event{}, invalid(`field "priority": %v`, err)
 		}
 	}
-	switch e.Type {
-	case Created:
-		if e.Customer == "" {
-			return Event{}, invalid(`missing required field "customer" on created`)
+	if w.Level != nil {
+		if *w.Level < 1 {
+			return Event{}, invalid(`field "level" on escalated must be 1 or %d (R7), not %d`, MaxEscalation, *w.Level)
 		}
-		if e.Kind == "" {
-			return Event{}, invalid(`missing required field "kind" on created`)
-		}
-		if e.Kind != Connection && e.Priority == NoPriority {
-			return Event{}, invalid(`missing required field "priority" on created %s`, e.Kind)
-		}
-		if e.Kind == Connection {
-			e.Priority = NoPriority
-		}
-	case PriorityChanged:
-		if e.Priority == NoPriority {
-			return Event{}, invalid(`missing required field "priority" on priority_changed`)
-		}
-	case Paused:
+		e.Level = *w.Level
+	}
+	if e.Type == Paused {
 		switch e.Reason {
 		case "", WaitCustomer, WaitThirdParty:
 		case "third-party":
@@ -217,6 +241,9 @@ func (w wireEvent) event() (Event, error) {
 		default:
 			return Event{}, invalid(`field "reason" on paused must be customer or third_party, not %q`, e.Reason)
 		}
+	}
+	if err := e.Check(); err != nil {
+		return Event{}, err
 	}
 	return e, nil
 }

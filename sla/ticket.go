@@ -24,36 +24,47 @@ type Ticket struct {
 	Tier     Tier   `json:"tier"`
 	Kind     Kind   `json:"kind"`
 	// Estimate is the customer's own priority (R4.1); Priority the effective one.
-	Estimate       Priority  `json:"estimate,omitempty"`
-	Priority       Priority  `json:"priority,omitempty"`
-	PriorityBy     string    `json:"priority_by,omitempty"`
-	PriorityReason string    `json:"priority_reason,omitempty"`
-	Env            Env       `json:"env"`
-	Motivation     string    `json:"motivation,omitempty"`
-	Source         Source    `json:"source"`
-	Created        time.Time `json:"created"`
-	State          State     `json:"state"`
-	PausedAt       time.Time `json:"paused_at,omitzero"`
-	PauseReason    string    `json:"pause_reason,omitempty"`
-	RespondedAt    time.Time `json:"responded_at,omitzero"`
-	ResolvedAt     time.Time `json:"resolved_at,omitzero"`
-	Response       *Clock    `json:"response,omitempty"`
-	Resolution     *Clock    `json:"resolution,omitempty"`
-	Updates        *Updates  `json:"updates,omitempty"`
-	Escalation     int       `json:"escalation_level"`
-	EscalatedAt    time.Time `json:"escalated_at,omitzero"`
-	EscalatedBy    string    `json:"escalated_by,omitempty"`
-	Notes          []string  `json:"notes,omitempty"`
-	LastEvent      time.Time `json:"last_event,omitzero"`
-	Events         int       `json:"events"`
+	Estimate       Priority         `json:"estimate,omitempty"`
+	Priority       Priority         `json:"priority,omitempty"`
+	PriorityBy     string           `json:"priority_by,omitempty"`
+	PriorityReason string           `json:"priority_reason,omitempty"`
+	Env            Env              `json:"env"`
+	Motivation     string           `json:"motivation,omitempty"`
+	Source         Source           `json:"source"`
+	Created        time.Time        `json:"created"`
+	State          State            `json:"state"`
+	PausedAt       time.Time        `json:"paused_at,omitzero"`
+	PauseReason    string           `json:"pause_reason,omitempty"`
+	RespondedAt    time.Time        `json:"responded_at,omitzero"`
+	ResolvedAt     time.Time        `json:"resolved_at,omitzero"`
+	Response       *Clock           `json:"response,omitempty"`
+	Resolution     *Clock           `json:"resolution,omitempty"`
+	Updates        *Updates         `json:"updates,omitempty"`
+	Escalation     int              `json:"escalation_level"`
+	EscalatedAt    time.Time        `json:"escalated_at,omitzero"`
+	EscalatedBy    string           `json:"escalated_by,omitempty"`
+	Escalations    []EscalationStep `json:"escalations,omitempty"` // each level reached, in order (R7)
+	Notes          []string         `json:"notes,omitempty"`
+	LastEvent      time.Time        `json:"last_event,omitzero"`
+	Events         int              `json:"events"`
 }
 
 // MaxEscalation is the last escalation step of R7 (2nd escalation: 3rd line).
 const MaxEscalation = 2
 
+// EscalationStep is one escalation that raised a ticket to Level (R7): the fact the SDM post and
+// the ESCALATIE mail are decided from, once per (ticket, level).
+type EscalationStep struct {
+	Level  int       `json:"level"`
+	At     time.Time `json:"at"`
+	By     string    `json:"by,omitempty"`
+	Reason string    `json:"reason,omitempty"`
+}
+
 // Replay derives a ticket's state from its events (any order; they are sorted by `at`
 // as the contract says), counting whole seconds. tierOf gives a customer's tier (R1.1); an unknown customer
-// counts as standard, with a note. Events dated before the ticket's creation apply at
+// counts as standard, with a note, unless the created event carries the tier it was
+// stored under (Event.Tier): a ticket keeps that tier for its life. Events dated before the ticket's creation apply at
 // its creation; without a created event the ticket is not Known.
 func Replay(evs []Event, tierOf func(customer string) (Tier, bool), cals *Calendars) Ticket {
 	// The model counts whole seconds (R3.5): an instant's fraction would otherwise make a
@@ -107,7 +118,10 @@ func (t *Ticket) create(e Event, tierOf func(string) (Tier, bool)) {
 	if t.Source == "" {
 		t.Source = Portal
 	}
-	tier, ok := tierOf(e.Customer)
+	tier, ok := e.Tier, e.Tier != ""
+	if !ok {
+		tier, ok = tierOf(e.Customer)
+	}
 	if !ok {
 		tier = Standard
 		t.note(fmt.Sprintf("unknown customer %q: counted as standard", e.Customer))
@@ -208,11 +222,23 @@ func (t *Ticket) Apply(cal *Calendar, e Event) {
 			t.Updates.begin(cal, at)
 		}
 	case Escalated:
-		if t.Escalation < MaxEscalation {
-			t.Escalation++
-		}
-		t.EscalatedAt, t.EscalatedBy = at, e.By
+		t.escalate(e)
 	}
+}
+
+// escalate applies R7: an escalation raises the ticket to e.Level, or to the next step
+// without one. One to a level the ticket already has is the same step asked twice (two
+// people who saw the same level) and changes nothing; there is no step after the last.
+func (t *Ticket) escalate(e Event) {
+	level := e.Level
+	if level == 0 {
+		level = t.Escalation + 1
+	}
+	if level <= t.Escalation || level > MaxEscalation {
+		return
+	}
+	t.Escalation, t.EscalatedAt, t.EscalatedBy = level, e.At, e.By
+	t.Escalations = append(t.Escalations, EscalationStep{Level: level, At: e.At, By: e.By, Reason: e.Reason})
 }
 
 // respond records the first response (R5.1): it stops the response clock and starts the

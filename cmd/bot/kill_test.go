@@ -65,7 +65,7 @@ func TestAckedEventsSurviveKill(t *testing.T) {
 		go func(w int) {
 			defer wg.Done()
 			for i := 0; i < 10000; i++ {
-				key := fmt.Sprintf("KILL-%d-%d", w, i)
+				key := fmt.Sprintf("KILL%d-%d", w, i)
 				body := fmt.Sprintf(`{"id":"%s","ticket":"%s","type":"created","at":"2026-07-10T10:00:00+02:00","customer":"agency-x","kind":"incident","priority":"P3"}`, key, key)
 				req, _ := http.NewRequest("POST", base+"/api/v1/events", strings.NewReader(body))
 				req.Header.Set("Authorization", "Bearer kill-token")
