@@ -42,13 +42,28 @@ func (c *Clock) start(cal *Calendar, at time.Time) {
 	}
 	c.Since = at
 	c.Runs = append(c.Runs, Span{From: at})
-	c.setDue(cal)
+	if !c.Breached {
+		c.setDue(cal) // a breached clock keeps the instant it breached at (R3.5)
+	}
 }
 
-// setDue computes the due time of the current run; a target already used up before the
-// run began is due at its start.
+// setDue sets the due time (R3.5): the instant the counted time reaches the target, in
+// the run where it did when a lowered target was already used up (R4.4), or projected
+// from the current run.
 func (c *Clock) setDue(cal *Calendar) {
-	c.Due = cal.Due(c.Since, c.Target-c.Counted)
+	left := c.Target
+	for _, r := range c.Runs {
+		if r.To.IsZero() {
+			c.Due = cal.Due(r.From, left)
+			return
+		}
+		w := cal.Worked(r.From, r.To)
+		if w >= left {
+			c.Due = cal.Due(r.From, left)
+			return
+		}
+		left -= w
+	}
 }
 
 // pause stops counting at `at` (R3.4) and judges a breach.
@@ -64,10 +79,15 @@ func (c *Clock) pause(cal *Calendar, at time.Time) {
 	c.Runs[len(c.Runs)-1].To = at
 }
 
-// stop ends the clock at `at` (response given, ticket resolved).
+// stop ends the clock at `at` (response given, ticket resolved). A clock stopped while
+// paused and not breached is due where the target would have been reached counting on
+// from the stop, so that for every stopped clock met is done_at <= due.
 func (c *Clock) stop(cal *Calendar, at time.Time) {
 	if c == nil || c.Done() {
 		return
+	}
+	if !c.Running() && !c.Breached {
+		c.Due = cal.Due(at, c.Target-c.Counted)
 	}
 	c.pause(cal, at)
 	c.DoneAt = at
@@ -82,8 +102,10 @@ func (c *Clock) reopen(cal *Calendar, at time.Time) {
 	c.start(cal, at)
 }
 
-// retarget applies R4.4: a clock still running (or paused) takes the new target and
-// keeps the time already counted; a stopped or breached clock keeps its result.
+// retarget applies R4.4: a clock still running (or paused) and not past its due takes
+// the new target and keeps the time already counted; a stopped or breached clock keeps
+// its result and its due. A target lowered below the time counted is due where the
+// count reached it, and so breached.
 func (c *Clock) retarget(cal *Calendar, at time.Time, target time.Duration) {
 	if c == nil || c.Done() || target <= 0 {
 		return
@@ -95,12 +117,14 @@ func (c *Clock) retarget(cal *Calendar, at time.Time, target time.Duration) {
 		return
 	}
 	c.Target = target
+	counted := c.Counted
 	if c.Running() {
+		counted += cal.Worked(c.Since, at)
+	}
+	if c.Running() || counted > c.Target {
 		c.setDue(cal)
-		if at.After(c.Due) {
-			c.Breached = true
-		}
-	} else if c.Counted > c.Target {
+	}
+	if counted > c.Target {
 		c.Breached = true
 	}
 }
@@ -118,6 +142,9 @@ type Updates struct {
 	Missed   int           `json:"missed"`
 	Started  bool          `json:"started"`
 	Stopped  bool          `json:"stopped"`
+	// Off: the priority has no update frequency now (P3/P4, R5.3); the clock keeps its
+	// history (missed, last update, time counted) for when it comes back (R4.4).
+	Off bool `json:"off,omitempty"`
 }
 
 // Running reports whether the update clock counts right now.
@@ -146,8 +173,10 @@ func (u *Updates) begin(cal *Calendar, at time.Time) {
 		return
 	}
 	u.Started = true
-	u.Counted, u.Since = 0, at
-	u.Due = cal.Due(at, u.Interval)
+	u.Counted, u.Since, u.Due = 0, time.Time{}, time.Time{}
+	if !u.Off {
+		u.Since, u.Due = at, cal.Due(at, u.Interval)
+	}
 }
 
 func (u *Updates) update(cal *Calendar, at time.Time) {
@@ -173,7 +202,7 @@ func (u *Updates) pause(cal *Calendar, at time.Time) {
 }
 
 func (u *Updates) resume(cal *Calendar, at time.Time) {
-	if u == nil || !u.Started || u.Stopped || u.Running() {
+	if u == nil || !u.Started || u.Stopped || u.Off || u.Running() {
 		return
 	}
 	u.Since = at
@@ -188,14 +217,29 @@ func (u *Updates) stop(cal *Calendar, at time.Time) {
 	u.Stopped = true
 }
 
-// retarget gives a running update clock a new interval (R4.4), keeping what it counted.
-func (u *Updates) retarget(cal *Calendar, at time.Time, interval time.Duration, perDay int) {
+// retarget gives the update clock a new interval (R4.4), keeping what it counted: the
+// next update is due one new interval after the last one (or the last one missed). A
+// clock that was off (the ticket was P3/P4 meanwhile) counts on from `at` when the
+// ticket is open; its missed updates and last update stay.
+func (u *Updates) retarget(cal *Calendar, at time.Time, interval time.Duration, perDay int, open bool) {
 	u.settle(cal, at)
 	u.Interval, u.PerDay = interval, perDay
+	if u.Off {
+		u.Off = false
+		if open {
+			u.resume(cal, at)
+		}
+	}
 	if u.Running() {
 		u.Due = cal.Due(u.Since, u.Interval-u.Counted)
 		u.settle(cal, at)
 	}
+}
+
+// off suspends the clock at `at` for a priority without updates (R5.3), as a pause.
+func (u *Updates) off(cal *Calendar, at time.Time) {
+	u.pause(cal, at)
+	u.Off = true
 }
 
 // RiskAt is the instant at which the clock will have used share (0..1) of its target,

@@ -192,7 +192,58 @@ func FuzzReplay(f *testing.F) {
 		for name, c := range map[string]*sla.Clock{"response": want.Response, "resolution": want.Resolution} {
 			checkDueIsEarliest(t, name, fuzzCals.For(want.Tier), c)
 		}
+		checkStoppedClocks(t, v1)
+		checkBreachesStay(t, sorted, t1)
 	})
+}
+
+// checkStoppedClocks checks R3.5 on a stopped clock: it was met exactly when it stopped
+// by its due time.
+func checkStoppedClocks(t *testing.T, v sla.View) {
+	t.Helper()
+	for name, c := range map[string]*sla.ClockView{"response": v.Response, "resolution": v.Resolution} {
+		if c == nil || c.DoneAt == nil {
+			continue
+		}
+		if c.Due == nil || c.Met == nil {
+			t.Errorf("%s stopped at %s without a due time or a result", name, bxl(*c.DoneAt))
+			continue
+		}
+		if met := !c.DoneAt.After(*c.Due); *c.Met != met {
+			t.Errorf("%s stopped at %s, due %s: met = %v", name, bxl(*c.DoneAt), bxl(*c.Due), *c.Met)
+		}
+	}
+}
+
+// checkBreachesStay checks that a due never moves once it has passed (R3.5, R4.4): the
+// ticket is viewed after each event, just before the next one, and then at end; a
+// clock seen breached at its due time keeps that due in every later view, whatever
+// pauses, priority changes, resolutions and reopenings come after.
+func checkBreachesStay(t *testing.T, sorted []sla.Event, end time.Time) {
+	t.Helper()
+	breached := map[string]time.Time{}
+	for k := 1; k <= len(sorted); k++ {
+		at := end
+		if k < len(sorted) {
+			at = sorted[k].At
+		}
+		tk := sla.Replay(sorted[:k], fuzzTierOf, fuzzCals)
+		if !tk.Known || at.Before(tk.LastEvent) {
+			continue // events before the creation, or later ones dated before it
+		}
+		v := tk.At(fuzzCals, at)
+		for name, c := range map[string]*sla.ClockView{"response": v.Response, "resolution": v.Resolution} {
+			if was, ok := breached[name]; ok {
+				if c == nil || c.Due == nil || !c.Due.Equal(was) {
+					t.Fatalf("%s breached at %s, but after %d events its due is %v", name, bxl(was), k, c)
+				}
+				continue
+			}
+			if c != nil && c.Due != nil && c.Met != nil && !*c.Met {
+				breached[name] = *c.Due
+			}
+		}
+	}
 }
 
 // checkDueIsEarliest checks R3.5 on a running clock: at its due time the target is

@@ -270,10 +270,11 @@ func (t *Ticket) changePriority(cal *Calendar, e Event) {
 	t.Response.retarget(cal, e.At, tg.Response)
 	t.Resolution.retarget(cal, e.At, tg.Resolution)
 	switch {
-	case tg.UpdatesPerDay == 0 && t.Updates != nil:
-		t.Updates.stop(cal, e.At)
-		t.Updates = nil
-	case tg.UpdatesPerDay > 0 && t.Updates == nil:
+	case tg.UpdatesPerDay == 0:
+		if t.Updates != nil && !t.Updates.Off {
+			t.Updates.off(cal, e.At)
+		}
+	case t.Updates == nil:
 		t.Updates = &Updates{Interval: tg.UpdateInterval, PerDay: tg.UpdatesPerDay}
 		if !t.RespondedAt.IsZero() && t.State != ResolvedState {
 			if t.State == Open {
@@ -282,7 +283,7 @@ func (t *Ticket) changePriority(cal *Calendar, e Event) {
 				t.Updates.Started = true
 			}
 		}
-	case tg.UpdatesPerDay > 0:
-		t.Updates.retarget(cal, e.At, tg.UpdateInterval, tg.UpdatesPerDay)
+	default:
+		t.Updates.retarget(cal, e.At, tg.UpdateInterval, tg.UpdatesPerDay, t.State == Open)
 	}
 }

@@ -95,9 +95,9 @@ func (c *Clock) At(cal *Calendar, now time.Time) *ClockView {
 		if c.Breached || now.After(c.Due) {
 			v.Met = &no
 		}
-	default: // paused
+	default: // paused: due at no instant, unless it breached at one (R3.5)
 		if c.Breached {
-			v.Met = &no
+			v.Due, v.Met = brussels(c.Due), &no
 		}
 	}
 	return v
@@ -105,7 +105,7 @@ func (c *Clock) At(cal *Calendar, now time.Time) *ClockView {
 
 // At views the update clock at now, counting the updates missed up to now (R5.3).
 func (u *Updates) At(cal *Calendar, now time.Time) *UpdatesView {
-	if u == nil {
+	if u == nil || u.Off {
 		return nil
 	}
 	s := *u
