@@ -53,11 +53,10 @@ type Options struct {
 	AtRisk      float64          // share of a target from which a clock is at risk; 0 = 0.75
 	Logger      *slog.Logger     // internal errors; nil = slog.Default()
 
-	// OnEscalated and OnUpdated run after an escalation or a progress update is stored
-	// (mail to Service Delivery, the SDM channel, the customer's channel), before the
-	// answer is given: hand slow work off. Nil: nothing.
-	OnEscalated func(ctx context.Context, t sla.Ticket, level int, by, reason string)
-	OnUpdated   func(ctx context.Context, t sla.Ticket, text, by string)
+	// OnUpdated runs after a progress update is stored (the post in the customer's
+	// channel), before the answer is given: hand slow work off. Nil: nothing. An
+	// escalation needs no hook: notify announces it from the stored event (R7).
+	OnUpdated func(ctx context.Context, t sla.Ticket, text, by string)
 }
 
 // Caller is who asks, where.
@@ -71,6 +70,9 @@ type Caller struct {
 	// (e.g. Slack: message ts and action id). A repeated id gets the first answer again
 	// and records nothing.
 	RequestID string
+	// Operator is the person running the bot, on its own terminal (bot ask without
+	// --as): staff everywhere. Anyone else, on any platform, gets what Access gives.
+	Operator bool
 }
 
 // Handler answers commands. It is safe for concurrent use.
@@ -210,7 +212,7 @@ func ErrorReply(err error, l Lang) Reply {
 // isStaff reports whether the caller is an agent or SDM; `bot ask` runs as the operator,
 // who holds the database anyway.
 func (h *Handler) isStaff(c Caller) bool {
-	if c.Platform == "cli" || h.staff[c.UserID] {
+	if c.Operator || h.staff[c.UserID] {
 		return true
 	}
 	for _, g := range c.Groups {

@@ -48,8 +48,11 @@ func (h *Handler) record(ctx context.Context, c Caller, cmd Command, l Lang) (Re
 				t.Key+" is already at the last escalation step, "+EscalationName(t.Escalation, l)+".",
 				t.Key+" staat al op de laatste escalatiestap, "+EscalationName(t.Escalation, l)+"."))
 		}
-		// One id per level: two clicks that both saw level 0 store one escalation.
-		ev.Type, ev.Reason, ev.ID = sla.Escalated, cmd.Text, "bot:escalated:"+t.Key+":"+strconv.Itoa(t.Escalation+1)
+		// The level asked for, with one id per level: two clicks that both saw level 0
+		// store one escalation, and one from Slack and one from Teams are one step (R7).
+		// The SDM post and the mail are decided from the stored step (notify).
+		ev.Type, ev.Reason, ev.Level = sla.Escalated, cmd.Text, t.Escalation+1
+		ev.ID = "bot:escalated:" + t.Key + ":" + strconv.Itoa(ev.Level)
 	case VerbUpdate:
 		if cmd.Text == "" {
 			return updateForm(t.Key, l), nil
@@ -89,15 +92,8 @@ func (h *Handler) record(ctx context.Context, c Caller, cmd Command, l Lang) (Re
 			fresh.Escalation++
 		}
 	}
-	switch ev.Type {
-	case sla.Escalated:
-		if h.o.OnEscalated != nil {
-			h.o.OnEscalated(ctx, fresh, t.Escalation+1, by, cmd.Text)
-		}
-	case sla.Updated:
-		if h.o.OnUpdated != nil {
-			h.o.OnUpdated(ctx, fresh, cmd.Text, by)
-		}
+	if ev.Type == sla.Updated && h.o.OnUpdated != nil {
+		h.o.OnUpdated(ctx, fresh, cmd.Text, by)
 	}
 	r := h.recorded(fresh, ev, t.Escalation+1, l)
 	if c.RequestID != "" {

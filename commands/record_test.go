@@ -52,7 +52,7 @@ func TestRecordEvents(t *testing.T) {
 		text string
 		want sla.Event
 	}{
-		{"escalate MAGDA-1 chain down", sla.Event{ID: "bot:escalated:MAGDA-1:1", Ticket: "MAGDA-1", Type: sla.Escalated, At: now, Reason: "chain down", By: "Ann Agent"}},
+		{"escalate MAGDA-1 chain down", sla.Event{ID: "bot:escalated:MAGDA-1:1", Ticket: "MAGDA-1", Type: sla.Escalated, At: now, Reason: "chain down", By: "Ann Agent", Level: 1}},
 		{"update MAGDA-1 deployed", sla.Event{Ticket: "MAGDA-1", Type: sla.Updated, At: now, Reason: "deployed", By: "Ann Agent"}},
 		{"pause MAGDA-1 third-party", sla.Event{Ticket: "MAGDA-1", Type: sla.Paused, At: now, Reason: sla.WaitThirdParty, By: "Ann Agent"}},
 		{"hervat MAGDA-3", sla.Event{Ticket: "MAGDA-3", Type: sla.Resumed, At: now, By: "Ann Agent"}},
@@ -83,17 +83,9 @@ func TestRecordEvents(t *testing.T) {
 }
 
 // TestEscalateIdempotent: the same request twice escalates once and answers the same;
-// two requests that both saw level 0 store one escalation (R7).
+// two requests that both saw level 0 store one escalation, to level 1 (R7).
 func TestEscalateIdempotent(t *testing.T) {
-	var calls []int
-	h, log := newTest(func(o *Options) {
-		o.OnEscalated = func(_ context.Context, tk sla.Ticket, level int, by, reason string) {
-			if tk.Escalation != level || by != "Ann Agent" || reason != "again" {
-				t.Errorf("hook got level %d (ticket %d), by %q, reason %q", level, tk.Escalation, by, reason)
-			}
-			calls = append(calls, level)
-		}
-	})
+	h, log := newTest(func(*Options) {})
 	c := staffCaller
 	c.RequestID = "click-1"
 	first := h.Handle(ctx, c, "escalate MAGDA-1 again")
@@ -101,13 +93,16 @@ func TestEscalateIdempotent(t *testing.T) {
 	if diff := cmp.Diff(first, second); diff != "" {
 		t.Errorf("the repeated request got another answer:\n%s", diff)
 	}
-	if len(log.Appends()) != 1 || len(calls) != 1 {
-		t.Errorf("stored %d times, hook called %v; want once", len(log.Appends()), calls)
+	apps := log.Appends()
+	if len(apps) != 1 {
+		t.Fatalf("stored %d times; want once", len(apps))
+	}
+	if e := apps[0].Events[0]; e.Type != sla.Escalated || e.Level != 1 || e.By != "Ann Agent" || e.Reason != "again" {
+		t.Errorf("stored %+v; want an escalation to level 1 by Ann Agent, reason again", e)
 	}
 
 	// Two clicks with their own request ids, both reading level 0 (a stale read).
 	h, log = newTest(func(o *Options) {
-		o.OnEscalated = func(_ context.Context, _ sla.Ticket, level int, _, _ string) { calls = append(calls, level) }
 		store := o.Store.(*fakeStore)
 		read := store.Store.Ticket
 		store.TicketFunc = func(ctx context.Context, key string) (sla.Ticket, bool, error) {
@@ -116,16 +111,12 @@ func TestEscalateIdempotent(t *testing.T) {
 			return t, ok, err
 		}
 	})
-	calls = nil
 	a, b := staffCaller, staffCaller
 	a.RequestID, b.RequestID = "click-a", "click-b"
 	h.Handle(ctx, a, "escalate MAGDA-1")
 	r := h.Handle(ctx, b, "escalate MAGDA-1")
 	if r.Kind != KindRecorded || r.Lines[0] != "Already recorded: nothing changed." {
 		t.Errorf("second click: %s %v", r.Kind, r.Lines)
-	}
-	if len(calls) != 1 {
-		t.Errorf("hook called %v, want once", calls)
 	}
 	tk, _, _ := log.Ticket(ctx, "MAGDA-1")
 	if tk.Escalation != 1 {

@@ -133,8 +133,12 @@ func TestReadAccess(t *testing.T) {
 	if r := h.Handle(ctx, bySDMGroup, "sla MAGDA-4"); r.Kind != KindTicket {
 		t.Errorf("SDM by group: %s %v", r.Kind, r.Lines)
 	}
-	if r := h.Handle(ctx, Caller{Platform: "cli"}, "sla MAGDA-4"); r.Kind != KindTicket {
+	if r := h.Handle(ctx, Caller{Platform: "cli", Operator: true}, "sla MAGDA-4"); r.Kind != KindTicket {
 		t.Errorf("bot ask: %s %v", r.Kind, r.Lines)
+	}
+	// bot ask --as: the terminal is no way around Access; the user is who they are.
+	if r := h.Handle(ctx, Caller{UserID: outsider, Platform: "cli"}, "sla MAGDA-4"); r.Kind != KindError {
+		t.Errorf("bot ask --as a stranger: %s %v; want the refusal chat gives", r.Kind, r.Lines)
 	}
 }
 

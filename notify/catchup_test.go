@@ -63,9 +63,9 @@ func TestFirstPassIsHistory(t *testing.T) {
 	rec := &recorder{clock: c}
 	mon := func(h, m int) time.Time { return dt(2026, 7, 6, h, m) }
 	mustAppend(t, db,
-		created("OLD-P1", "agency-x", sla.P1, mon(9, 0)), // breached at 10:00 and 14:00
-		created("OLD-P2", "agency-x", sla.P2, mon(9, 0)), // response breached 11:00
-		created("OLD-P3", "agency-y", sla.P3, mon(9, 0)), // response at risk 15:00
+		created("OLD-1", "agency-x", sla.P1, mon(9, 0)), // breached at 10:00 and 14:00
+		created("OLD-2", "agency-x", sla.P2, mon(9, 0)), // response breached 11:00
+		created("OLD-3", "agency-y", sla.P3, mon(9, 0)), // response at risk 15:00
 	)
 	n := newNotifier(t, options(db, c, rec))
 	step(t, n, c, mon(14, 30))
@@ -76,19 +76,19 @@ func TestFirstPassIsHistory(t *testing.T) {
 		ticket, kind string
 		slot         time.Time
 	}{
-		{"OLD-P1", notify.KindP1Reported, mon(9, 0)},
-		{"OLD-P1", notify.KindResolutionBreached, mon(14, 0)},
-		{"OLD-P2", notify.KindResponseBreached, mon(11, 0)},
+		{"OLD-1", notify.KindP1Reported, mon(9, 0)},
+		{"OLD-1", notify.KindResolutionBreached, mon(14, 0)},
+		{"OLD-2", notify.KindResponseBreached, mon(11, 0)},
 	} {
 		if yes, err := db.Decided(ctx, k.ticket, k.kind, k.slot.Unix()); yes || err != nil {
 			t.Errorf("%s %s stored (%v)", k.ticket, k.kind, err)
 		}
 	}
-	mustAppend(t, db, created("NEW-P2", "agency-x", sla.P2, mon(14, 30))) // at risk 16:00
+	mustAppend(t, db, created("NEW-2", "agency-x", sla.P2, mon(14, 30))) // at risk 16:00
 	for now := mon(14, 31); !now.After(mon(16, 0)); now = now.Add(time.Minute) {
 		step(t, n, c, now)
 	}
-	want := []string{"OLD-P3 response_at_risk", "NEW-P2 response_at_risk"}
+	want := []string{"OLD-3 response_at_risk", "NEW-2 response_at_risk"}
 	if got := kinds(delivered(t, db)); !cmp.Equal(got, want) {
 		t.Errorf("delivered %v; want %v", got, want)
 	}

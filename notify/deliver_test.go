@@ -178,7 +178,10 @@ func TestRun(t *testing.T) {
 		}
 	}
 	waitFor(3) // the P1 notice: SDM on Slack and Teams, Service Delivery by mail
-	n.Escalated(context.Background(), ticketAfter(t, db, "MAGDA-1"), 1, "carol", "")
+	mustAppend(t, db, sla.Event{Ticket: "MAGDA-1", Type: sla.Escalated, At: c.Now(), By: "carol"})
+	if _, err := n.Announce(context.Background(), c.Now()); err != nil {
+		t.Fatal(err)
+	}
 	waitFor(6) // the fake clock's timers never fire: only the wake-up can do this
 	cancel()
 	wg.Wait()

@@ -11,29 +11,26 @@ import (
 	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
 )
 
-// Escalated is commands.Options.OnEscalated (R7): it records who escalated t to which
-// level, when and why, and queues a mail to MAGDA Service Delivery with ESCALATIE and
-// the ticket key in the subject and the ticket's SLA card in the body (R7, R7.3), and a
-// post to the SDMs' channels. Level 1 is the 2nd line plus MAGDA Service Delivery
-// (hierarchical), level 2 the 3rd line. The trail and the messages are stored once per
-// (ticket, level), however often this is called. It only writes to the database: the
-// workers send.
-func (n *Notifier) Escalated(ctx context.Context, t sla.Ticket, level int, by, reason string) {
-	now := n.o.Clock.Now()
-	e := storage.Escalation{Ticket: t.Key, Level: level, By: by, Reason: reason, At: now}
-	nt := storage.Notification{Ticket: t.Key, Kind: KindEscalation, Slot: int64(level), At: now,
-		Messages: func() ([]storage.Message, error) {
-			post, m := n.escalation(lang(n.o.Language), t, level, by, reason, now)
-			return n.messages(post, n.o.SDM, &m)
-		}}
-	added, err := n.o.Store.EscalateOnce(context.WithoutCancel(ctx), e, nt)
-	if err != nil {
-		n.log.Error("notify: escalation not recorded", "ticket", t.Key, "level", level, "err", err)
-		return
-	}
-	if added {
-		n.poke()
-	}
+// announce decides the announcements of the escalation steps stored and not announced
+// yet (R7): for each (ticket, level) once, a post to the SDMs' channels and a mail to
+// MAGDA Service Delivery with ESCALATIE and the ticket key in the subject and the
+// ticket's SLA card in the body (R7, R7.3). Level 1 is the 2nd line plus MAGDA Service
+// Delivery (hierarchical), level 2 the 3rd line. The steps come from the stored
+// `escalated` events, so the path that stored one (Slack, Teams, bot ask, the events
+// API, Jira) does not matter, nor whether its process lived on. A person asked for it:
+// it goes out at once, day or night. A step from before the outbox's first pass is
+// history, as in decide.
+func (n *Notifier) announce(ctx context.Context, now, start time.Time) (int, error) {
+	return n.o.Store.AnnounceEscalations(ctx, func(t sla.Ticket, e storage.Escalation) []storage.Notification {
+		if e.At.Before(start.Truncate(time.Second)) { // the engine counts whole seconds
+			return nil
+		}
+		return []storage.Notification{{Ticket: t.Key, Kind: KindEscalation, Slot: int64(e.Level), At: now,
+			Messages: func() ([]storage.Message, error) {
+				post, m := n.escalation(lang(n.o.Language), t, e.Level, e.By, e.Reason, now)
+				return n.messages(post, n.o.SDM, &m)
+			}}}
+	})
 }
 
 // escalation gives the SDMs' post and Service Delivery's mail of an escalation.

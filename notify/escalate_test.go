@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -24,9 +25,25 @@ func ticketAfter(t *testing.T, db interface {
 	return tk
 }
 
-// TestEscalated (R7): an escalation is recorded once per level, however often the hook
-// runs, and mails Service Delivery with ESCALATIE and the key in the subject and the
-// SLA card in the body, and posts to the SDMs' channels.
+// escalate stores an escalation to level as commands does (one event id per level) and
+// lets n announce what is stored.
+func escalate(t *testing.T, n *notify.Notifier, db interface {
+	Append(context.Context, string, string, []sla.Event) (int, error)
+}, key string, level int, by, reason string, at time.Time) {
+	t.Helper()
+	e := sla.Event{Ticket: key, Type: sla.Escalated, At: at, By: by, Reason: reason, Level: level,
+		ID: fmt.Sprintf("bot:escalated:%s:%d", key, level)}
+	if _, err := db.Append(context.Background(), "slack", "", []sla.Event{e}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.Announce(context.Background(), at); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestEscalated (R7): an escalation stored is announced once per level, however often
+// it is stored or announced, with a mail to Service Delivery with ESCALATIE and the key
+// in the subject and the SLA card in the body, and a post to the SDMs' channels.
 func TestEscalated(t *testing.T) {
 	ctx := context.Background()
 	db, _ := tempStore(t)
@@ -35,11 +52,9 @@ func TestEscalated(t *testing.T) {
 	n := newNotifier(t, options(db, c, rec))
 	at := dt(2026, 7, 6, 11, 0)
 	c.set(at)
-	mustAppend(t, db, created("MAGDA-7", "agency-x", sla.P2, dt(2026, 7, 6, 9, 0)),
-		sla.Event{Ticket: "MAGDA-7", Type: sla.Escalated, At: at, By: "carol", ID: "bot:escalated:MAGDA-7:1"})
-	tk := ticketAfter(t, db, "MAGDA-7")
-	n.Escalated(ctx, tk, 1, "carol", "no fix in sight")
-	n.Escalated(ctx, tk, 1, "carol", "no fix in sight") // a second report of the same step
+	mustAppend(t, db, created("MAGDA-7", "agency-x", sla.P2, dt(2026, 7, 6, 9, 0)))
+	escalate(t, n, db, "MAGDA-7", 1, "carol", "no fix in sight", at)
+	escalate(t, n, db, "MAGDA-7", 1, "carol", "no fix in sight", at) // a second report of the same step
 	if _, err := n.Deliver(ctx, at); err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +84,7 @@ func TestEscalated(t *testing.T) {
 	}
 
 	// Level 2 (3rd line) is another step: recorded and sent too.
-	n.Escalated(ctx, tk, 2, "dave", "")
+	escalate(t, n, db, "MAGDA-7", 2, "dave", "", at)
 	if k, err := n.Deliver(ctx, at); k != 3 || err != nil {
 		t.Errorf("level 2: %d sent, %v; want 3", k, err)
 	}
@@ -91,7 +106,7 @@ func TestEscalatedCard(t *testing.T) {
 	}
 	n := newNotifier(t, o)
 	mustAppend(t, db, created("MAGDA-8", "agency-y", sla.P3, dt(2026, 7, 6, 9, 0)))
-	n.Escalated(ctx, ticketAfter(t, db, "MAGDA-8"), 1, "carol", "")
+	escalate(t, n, db, "MAGDA-8", 1, "carol", "", c.Now())
 	if _, err := n.Deliver(ctx, c.Now()); err != nil {
 		t.Fatal(err)
 	}

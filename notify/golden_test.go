@@ -41,8 +41,7 @@ func TestGoldenMessages(t *testing.T) {
 				case mon(9, 50):
 					mustAppend(t, db, ev("MAGDA-3", sla.Responded, now))
 				case mon(11, 0):
-					mustAppend(t, db, sla.Event{Ticket: "MAGDA-3", Type: sla.Escalated, At: now, By: "carol"})
-					n.Escalated(ctx, ticketAfter(t, db, "MAGDA-3"), 1, "carol", "no workaround")
+					mustAppend(t, db, sla.Event{Ticket: "MAGDA-3", Type: sla.Escalated, At: now, By: "carol", Reason: "no workaround"})
 				case mon(11, 30):
 					mustAppend(t, db, sla.Event{Ticket: "MAGDA-3", Type: sla.Updated, At: now, By: "Ann", Reason: "fix in test"})
 					n.Updated(ctx, ticketAfter(t, db, "MAGDA-3"), "Fix in test; in production by 15:00.", "Ann")

@@ -72,7 +72,7 @@ func (wallClock) After(d time.Duration) <-chan time.Time { return time.After(d) 
 type Store interface {
 	Decide(ctx context.Context, decide func(storage.Running) []storage.Notification) (int, error)
 	Enqueue(ctx context.Context, ns ...storage.Notification) (int, error)
-	EscalateOnce(ctx context.Context, e storage.Escalation, n storage.Notification) (bool, error)
+	AnnounceEscalations(ctx context.Context, decide func(sla.Ticket, storage.Escalation) []storage.Notification) (int, error)
 	Decided(ctx context.Context, ticket, kind string, slot int64) (bool, error)
 	OutboxStart(ctx context.Context, now time.Time) (time.Time, error)
 	Claim(ctx context.Context, owner string, now time.Time, lease time.Duration, platforms []string) (storage.Delivery, bool, error)
@@ -200,13 +200,15 @@ func owner() string {
 	return fmt.Sprintf("%s:%d:%s", host, os.Getpid(), hex.EncodeToString(b))
 }
 
-// Run passes the scheduler every Interval and runs Workers delivery workers until ctx
+// Run passes the scheduler every Interval, looks for escalations to announce every
+// Poll (R7: a person is waiting for them), and runs Workers delivery workers until ctx
 // ends; it then waits for the sends in flight (at most SendTimeout) and returns nil.
 func (n *Notifier) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	for range n.o.Workers {
 		wg.Go(func() { n.work(ctx) })
 	}
+	wg.Go(func() { n.announceEvery(ctx) })
 	for {
 		if err := n.Tick(ctx, n.o.Clock.Now()); err != nil && ctx.Err() == nil {
 			n.log.Error("notify: scheduler pass failed", "err", err)
@@ -236,6 +238,39 @@ func (n *Notifier) work(ctx context.Context) {
 		case <-n.o.Clock.After(n.o.Poll):
 		}
 	}
+}
+
+// announceEvery announces new escalation steps every Poll until ctx ends; with none
+// pending a pass is one indexed read.
+func (n *Notifier) announceEvery(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-n.o.Clock.After(n.o.Poll):
+		}
+		if _, err := n.Announce(ctx, n.o.Clock.Now()); err != nil && ctx.Err() == nil {
+			n.log.Error("notify: escalations not announced", "err", err)
+		}
+	}
+}
+
+// Announce decides at now the announcements of the escalation steps stored and not yet
+// announced (R7) and wakes the workers for them; Tick does it too. It returns how many
+// notifications were new.
+func (n *Notifier) Announce(ctx context.Context, now time.Time) (int, error) {
+	start, err := n.start(ctx, now)
+	if err != nil {
+		return 0, fmt.Errorf("notify: %w", err)
+	}
+	added, err := n.announce(ctx, now, start)
+	if err != nil {
+		return 0, fmt.Errorf("notify: %w", err)
+	}
+	if added > 0 {
+		n.poke()
+	}
+	return added, nil
 }
 
 // poke wakes the idle workers: something new is in the outbox.

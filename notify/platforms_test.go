@@ -173,9 +173,8 @@ func TestEscalationMail(t *testing.T) {
 	o.Mailer = mailer
 	n := newNotifier(t, o)
 	mustAppend(t, db, created("MAGDA-42", "agency-x", sla.P2, dt(2026, 7, 6, 9, 0)))
-	tk := ticketAfter(t, db, "MAGDA-42")
-	for range 2 {
-		n.Escalated(ctx, tk, 1, "carol", "customer blocked for two days")
+	for range 2 { // the same escalation twice
+		escalate(t, n, db, "MAGDA-42", 1, "carol", "customer blocked for two days", c.Now())
 	}
 	if _, err := n.Deliver(ctx, c.Now()); err != nil {
 		t.Fatal(err)

@@ -10,8 +10,8 @@ import (
 )
 
 // Tick is one scheduler pass at now: it decides, from the stored clocks of every open
-// ticket, what is due and stores it in the outbox, with the maintenance notice (R8) and
-// the morning digest when they are due. A decision already stored, by an earlier pass
+// ticket, what is due and stores it in the outbox, with the escalations to announce
+// (R7), the maintenance notice (R8) and the morning digest when they are due. A decision already stored, by an earlier pass
 // or another process, is not stored again; what became due while no pass ran (the bot
 // was down) is decided now, once.
 func (n *Notifier) Tick(ctx context.Context, now time.Time) error {
@@ -32,6 +32,11 @@ func (n *Notifier) Tick(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
+	announced, err := n.announce(ctx, now, start)
+	if err != nil {
+		return fmt.Errorf("notify: %w", err)
+	}
+	added += announced
 	globals := n.maintenance(now, start)
 	if dg != nil {
 		globals = append(globals, n.digestNotification(dg, now))

@@ -53,7 +53,7 @@ func ExplainClock(cal *Calendar, c *Clock, now time.Time) Explanation {
 	if len(c.Runs) > 0 {
 		x.Start = c.Runs[0].From
 	}
-	if c.Running() || c.Done() {
+	if c.Running() || c.Done() || c.Breached {
 		x.Due = c.Due
 	}
 	for i, r := range c.Runs {
@@ -62,7 +62,10 @@ func ExplainClock(cal *Calendar, c *Clock, now time.Time) Explanation {
 		}
 		to := r.To
 		if to.IsZero() {
-			to = c.Due // a running clock is explained up to its due time
+			to = c.Due // a running clock is explained up to its due time,
+			if to.Before(r.From) {
+				to = now // or, when it breached in an earlier run, up to now
+			}
 		}
 		x.Steps = cal.walk(x.Steps, r.From, to)
 	}

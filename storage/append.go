@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
@@ -48,6 +49,7 @@ type result struct {
 // eventRow is an event ready to insert, encoded by the calling goroutine.
 type eventRow struct {
 	ticket, at, typ, id string
+	tier                any // the tier a created event is stored under, or NULL
 	body                []byte
 }
 
@@ -61,7 +63,7 @@ type eventRow struct {
 // once a call has been accepted it waits for that commit even if ctx ends, so that its
 // answer is true.
 func (db *DB) Append(ctx context.Context, source, deliveryID string, evs []sla.Event) (stored int, err error) {
-	rows, err := encodeEvents(source, evs)
+	rows, err := db.encodeEvents(source, evs)
 	if err != nil {
 		return 0, fmt.Errorf("append: %w", err)
 	}
@@ -76,26 +78,28 @@ func (db *DB) Append(ctx context.Context, source, deliveryID string, evs []sla.E
 	return res.stored, res.err
 }
 
-// encodeEvents checks what the log needs of every event before anything is written.
-func encodeEvents(source string, evs []sla.Event) ([]eventRow, error) {
+// encodeEvents checks every event against the contract (sla.Event.Check: whatever the
+// intake, nothing the engine cannot count is stored) before anything is written, and
+// gives a created event the customer's tier of now (Options.TierOf, R1.1).
+func (db *DB) encodeEvents(source string, evs []sla.Event) ([]eventRow, error) {
 	if !knownSource(source) {
 		return nil, invalid("unknown source %q (want api, jira, slack, teams or cli)", source)
 	}
 	rows := make([]eventRow, len(evs))
 	for i, e := range evs {
-		switch {
-		case e.Ticket == "":
-			return nil, invalid("event %d has no ticket", i)
-		case e.Type == "":
-			return nil, invalid("event %d (%s) has no type", i, e.Ticket)
-		case e.At.IsZero():
-			return nil, invalid("event %d (%s %s) has no time", i, e.Ticket, e.Type)
+		if err := e.Check(); err != nil {
+			return nil, invalid("event %d: %s", i, strings.TrimPrefix(err.Error(), sla.ErrInvalid.Error()+": "))
 		}
 		body, err := json.Marshal(e)
 		if err != nil {
 			return nil, invalid("event %d (%s %s): %v", i, e.Ticket, e.Type, err)
 		}
 		rows[i] = eventRow{ticket: e.Ticket, at: formatTime(e.At), typ: string(e.Type), id: e.ID, body: body}
+		if e.Type == sla.Created && db.tierOf != nil {
+			if tier, ok := db.tierOf(e.Customer); ok {
+				rows[i].tier = string(tier)
+			}
+		}
 	}
 	return rows, nil
 }
@@ -226,8 +230,8 @@ func insertEvent(ctx context.Context, tx *sql.Tx, source, received string, e eve
 	if e.id != "" {
 		id = e.id
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO events (ticket, at, type, event_id, source, body, received_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, e.ticket, e.at, e.typ, id, source, e.body, received)
+	_, err := tx.ExecContext(ctx, `INSERT INTO events (ticket, at, type, event_id, source, body, received_at, tier)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.ticket, e.at, e.typ, id, source, e.body, received, e.tier)
 	switch {
 	case constraint(err, sqlite3.ErrConstraintUnique):
 		return false, nil

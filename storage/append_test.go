@@ -216,7 +216,7 @@ func TestConcurrentAppends(t *testing.T) {
 	for w := range workers {
 		wg.Go(func() {
 			for i := range calls {
-				key := fmt.Sprintf("MAGDA-%d-%d", w, i)
+				key := fmt.Sprintf("MAGDA%d-%d", w, i)
 				evs := []sla.Event{
 					created(key, "agency-y", sla.P3, dt(2026, 7, 10, 10, 0)),
 					ev(key, sla.Responded, dt(2026, 7, 10, 11, i)),
@@ -250,12 +250,9 @@ func TestReopen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	evs := story("MAGDA-3")
-	if _, err := db.Append(ctx, storage.SourceCLI, "", evs); err != nil {
-		t.Fatal(err)
-	}
 	esc := storage.Escalation{Ticket: "MAGDA-3", Level: 1, By: "bot", Reason: "resolution due passed", At: dt(2026, 7, 13, 9, 5)}
-	if err := db.RecordEscalation(ctx, esc); err != nil {
+	evs := append(story("MAGDA-3"), sla.Event{Ticket: esc.Ticket, Type: sla.Escalated, At: esc.At, By: esc.By, Reason: esc.Reason})
+	if _, err := db.Append(ctx, storage.SourceCLI, "", evs); err != nil {
 		t.Fatal(err)
 	}
 	want, _, _ := db.Ticket(ctx, "MAGDA-3")

@@ -26,6 +26,11 @@ type Options struct {
 	// target used, sla.Clock.RiskAt), zero for none; stored for the at-risk metrics.
 	// Like Derive it must not read the wall clock. Nil: no ticket is ever at risk.
 	RiskAt func(sla.Ticket) time.Time
+	// TierOf gives a customer's tier as configured now. A created event is stored with
+	// it, and the ticket keeps that tier for its life (R1.1): a tier changed later applies
+	// to tickets created after the change. Nil: created events are stored without one and
+	// Derive's configuration decides.
+	TierOf func(customer string) (sla.Tier, bool)
 }
 
 // DB is the SQLite store. It is safe for concurrent use.
@@ -37,6 +42,7 @@ type DB struct {
 	read   *sql.DB
 	derive func([]sla.Event) sla.Ticket
 	riskAt func(sla.Ticket) time.Time
+	tierOf func(string) (sla.Tier, bool)
 	now    func() time.Time
 
 	mu      sync.RWMutex // guards closed and sends on reqs
@@ -97,7 +103,7 @@ func Open(path string, opts Options) (*DB, error) {
 	if path == "" || path == ":memory:" {
 		return nil, fmt.Errorf("storage: want a file path, not %q (each in-memory connection is its own database)", path)
 	}
-	db := &DB{derive: opts.Derive, riskAt: opts.RiskAt, now: opts.Now, reqs: make(chan *request, 1024), stopped: make(chan struct{})}
+	db := &DB{derive: opts.Derive, riskAt: opts.RiskAt, tierOf: opts.TierOf, now: opts.Now, reqs: make(chan *request, 1024), stopped: make(chan struct{})}
 	if db.now == nil {
 		db.now = time.Now
 	}

@@ -89,7 +89,7 @@ func TestMigrations(t *testing.T) {
 
 func newRequest(t *testing.T, key string) *request {
 	t.Helper()
-	rows, err := encodeEvents(SourceAPI, []sla.Event{{Ticket: key, Type: sla.Created, At: time.Date(2026, 7, 10, 8, 0, 0, 0, time.UTC),
+	rows, err := (&DB{}).encodeEvents(SourceAPI, []sla.Event{{Ticket: key, Type: sla.Created, At: time.Date(2026, 7, 10, 8, 0, 0, 0, time.UTC),
 		Customer: "c", Kind: sla.Incident, Priority: sla.P3}})
 	if err != nil {
 		t.Fatal(err)

@@ -108,7 +108,7 @@ func storedKeys(ctx context.Context, tx *sql.Tx, first, last string) (map[noteKe
 
 const storedKeysQuery = `SELECT ticket, kind, slot FROM notifications WHERE ticket BETWEEN ? AND ?`
 
-// Enqueue stores notifications decided outside Decide (an escalation notice, a
+// Enqueue stores notifications decided outside Decide (a progress update posted, a
 // digest), each with its messages unless its key is already stored, in one
 // transaction. It returns how many were new.
 func (db *DB) Enqueue(ctx context.Context, ns ...Notification) (added int, err error) {
@@ -128,31 +128,6 @@ func (db *DB) Enqueue(ctx context.Context, ns ...Notification) (added int, err e
 		}
 	}
 	return added, tx.Commit()
-}
-
-// EscalateOnce records an R7 escalation in the audit trail and stores its notification,
-// in one transaction and only when the notification's key is new: a second call for
-// the same key records and sends nothing. added says whether it was new.
-func (db *DB) EscalateOnce(ctx context.Context, e Escalation, nt Notification) (added bool, err error) {
-	if err := checkEscalation(e); err != nil {
-		return false, err
-	}
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return false, fmt.Errorf("escalation of %s: %w", e.Ticket, err)
-	}
-	defer tx.Rollback()
-	added, err = insertNotification(ctx, tx, nt, db.now())
-	if err != nil {
-		return false, fmt.Errorf("escalation of %s: %w", e.Ticket, err)
-	}
-	if !added {
-		return false, nil
-	}
-	if err := insertEscalation(ctx, tx, e); err != nil {
-		return false, fmt.Errorf("escalation of %s: %w", e.Ticket, err)
-	}
-	return true, tx.Commit()
 }
 
 // insertNotification stores nt and, when its key is new, its messages as pending

@@ -85,39 +85,6 @@ func TestEnqueueAllOrNothing(t *testing.T) {
 	}
 }
 
-// TestEscalateOnce: R7's audit trail and the escalation's messages are stored once per
-// (ticket, level), however often the escalation is reported.
-func TestEscalateOnce(t *testing.T) {
-	ctx := context.Background()
-	db := openDB(t)
-	at := dt(2026, 7, 6, 11, 0)
-	mustAppend(t, db, created("MAGDA-1", "agency-x", sla.P1, at))
-	e := storage.Escalation{Ticket: "MAGDA-1", Level: 1, By: "carol", Reason: "no fix", At: at}
-	for round, want := range []bool{true, false} {
-		added, err := db.EscalateOnce(ctx, e, note("MAGDA-1", "escalation", 1, at, "C-SDM"))
-		if err != nil || added != want {
-			t.Errorf("EscalateOnce round %d = %v, %v; want %v", round, added, err, want)
-		}
-	}
-	if es, _ := db.Escalations(ctx, "MAGDA-1"); len(es) != 1 {
-		t.Errorf("%d escalations recorded, want 1", len(es))
-	}
-	if ds, _ := db.Deliveries(ctx, ""); len(ds) != 1 {
-		t.Errorf("%d messages stored, want 1", len(ds))
-	}
-	e.Level = 3
-	if _, err := db.EscalateOnce(ctx, e, note("MAGDA-1", "escalation", 3, at)); !errors.Is(err, storage.ErrInvalid) {
-		t.Errorf("level 3: %v, want ErrInvalid", err)
-	}
-	e.Level, e.Ticket = 1, "MAGDA-404"
-	if _, err := db.EscalateOnce(ctx, e, note("MAGDA-404", "escalation", 1, at, "C-SDM")); !errors.Is(err, storage.ErrNotFound) {
-		t.Errorf("unknown ticket: %v, want ErrNotFound", err)
-	}
-	if yes, _ := db.Decided(ctx, "MAGDA-404", "escalation", 1); yes {
-		t.Error("the notification of a rejected escalation is stored")
-	}
-}
-
 // TestOutboxStart: the first call's instant is kept.
 func TestOutboxStart(t *testing.T) {
 	ctx := context.Background()

@@ -2,7 +2,6 @@ package storage_test
 
 import (
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -27,18 +26,18 @@ func fleet(t *testing.T, db *storage.DB) {
 	mon := dt(2026, 7, 6, 10, 0)
 	mustAppend(t, db,
 		// dedicated P1 reported Friday 10:00: response due 11:00 (R5.1).
-		created("D-P1", "agency-x", sla.P1, dt(2026, 7, 10, 10, 0)),
+		created("D-1", "agency-x", sla.P1, dt(2026, 7, 10, 10, 0)),
 		// dedicated P2 reported Monday, responded: resolution and next update run (R5.3).
-		created("D-P2", "agency-x", sla.P2, mon), ev("D-P2", sla.Responded, mon.Add(30*time.Minute)),
+		created("D-2", "agency-x", sla.P2, mon), ev("D-2", sla.Responded, mon.Add(30*time.Minute)),
 		// standard P3 paused: no running clock, listed last.
-		created("S-P3", "agency-y", sla.P3, mon),
-		sla.Event{Ticket: "S-P3", Type: sla.Paused, At: mon.Add(time.Hour), Reason: sla.WaitCustomer},
+		created("S-3", "agency-y", sla.P3, mon),
+		sla.Event{Ticket: "S-3", Type: sla.Paused, At: mon.Add(time.Hour), Reason: sla.WaitCustomer},
 		// standard P4 resolved.
-		created("S-P4", "agency-y", sla.P4, mon), ev("S-P4", sla.Resolved, mon.Add(2*time.Hour)),
+		created("S-4", "agency-y", sla.P4, mon), ev("S-4", sla.Resolved, mon.Add(2*time.Hour)),
 		// standard P2 reported Friday 9:00: response due 13:00.
-		created("S-P2", "agency-y", sla.P2, dt(2026, 7, 10, 9, 0)),
+		created("S-2", "agency-y", sla.P2, dt(2026, 7, 10, 9, 0)),
 		// not known: no created event.
-		ev("GHOST", sla.Responded, mon),
+		ev("GHOST-1", sla.Responded, mon),
 	)
 }
 
@@ -61,11 +60,11 @@ func TestTickets(t *testing.T) {
 	}{
 		// D-P2's update (R5.3, one per day) was due Tuesday: soonest. S-P4 and S-P3 have
 		// no running clock, so they come last, by key.
-		{"all", storage.Filter{}, []string{"D-P2", "D-P1", "S-P2", "S-P3", "S-P4"}},
-		{"open only", storage.Filter{OpenOnly: true}, []string{"D-P2", "D-P1", "S-P2", "S-P3"}},
-		{"customer", storage.Filter{Customer: "agency-y"}, []string{"S-P2", "S-P3", "S-P4"}},
-		{"customer open", storage.Filter{Customer: "agency-y", OpenOnly: true}, []string{"S-P2", "S-P3"}},
-		{"limit", storage.Filter{Limit: 2}, []string{"D-P2", "D-P1"}},
+		{"all", storage.Filter{}, []string{"D-2", "D-1", "S-2", "S-3", "S-4"}},
+		{"open only", storage.Filter{OpenOnly: true}, []string{"D-2", "D-1", "S-2", "S-3"}},
+		{"customer", storage.Filter{Customer: "agency-y"}, []string{"S-2", "S-3", "S-4"}},
+		{"customer open", storage.Filter{Customer: "agency-y", OpenOnly: true}, []string{"S-2", "S-3"}},
+		{"limit", storage.Filter{Limit: 2}, []string{"D-2", "D-1"}},
 		{"unknown customer", storage.Filter{Customer: "nobody"}, nil},
 	}
 	for _, tt := range tests {
@@ -129,14 +128,14 @@ func TestRederive(t *testing.T) {
 	// agency-y becomes dedicated (R1.1): its tickets count in the 8-17 window.
 	moved := deriveWith(map[string]sla.Tier{"agency-x": sla.Dedicated, "agency-y": sla.Dedicated})
 	db = openAt(t, path, moved)
-	if tk, _, _ := db.Ticket(ctx, "S-P2"); tk.Tier != sla.Standard {
+	if tk, _, _ := db.Ticket(ctx, "S-2"); tk.Tier != sla.Standard {
 		t.Fatalf("before Rederive: tier %q, want the stored standard", tk.Tier)
 	}
 	n, err := db.Rederive(ctx)
 	if err != nil || n != 3 {
 		t.Fatalf("Rederive = %d, %v; want agency-y's 3 tickets changed", n, err)
 	}
-	for _, key := range []string{"D-P1", "D-P2", "S-P2", "S-P3", "S-P4"} {
+	for _, key := range []string{"D-1", "D-2", "S-2", "S-3", "S-4"} {
 		evs, _ := db.Events(ctx, key)
 		got, _, err := db.Ticket(ctx, key)
 		if err != nil {
@@ -152,46 +151,6 @@ func TestRederive(t *testing.T) {
 	}
 	if n, err := db.Rederive(ctx); err != nil || n != 0 {
 		t.Errorf("second Rederive = %d, %v; want nothing changed", n, err)
-	}
-}
-
-func TestEscalations(t *testing.T) {
-	ctx := context.Background()
-	db := openDB(t)
-	mustAppend(t, db, created("MAGDA-1", "agency-x", sla.P1, dt(2026, 7, 10, 10, 0)))
-	first := storage.Escalation{Ticket: "MAGDA-1", Level: 1, By: "bot", Reason: "P1 reported (R7.1)", At: dt(2026, 7, 10, 10, 0)}
-	second := storage.Escalation{Ticket: "MAGDA-1", Level: 2, By: "carol", Reason: "no fix in sight", At: dt(2026, 7, 10, 12, 0)}
-	for _, e := range []storage.Escalation{second, first} {
-		if err := db.RecordEscalation(ctx, e); err != nil {
-			t.Fatal(err)
-		}
-	}
-	got, err := db.Escalations(ctx, "MAGDA-1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff([]storage.Escalation{first, second}, got, sameInstant); diff != "" {
-		t.Errorf("Escalations (-want +got):\n%s", diff)
-	}
-
-	bad := []struct {
-		name string
-		e    storage.Escalation
-		want error
-	}{
-		{"level 0", storage.Escalation{Ticket: "MAGDA-1", Level: 0, By: "bot", At: first.At}, storage.ErrInvalid},
-		{"level 3 (R7 has two steps)", storage.Escalation{Ticket: "MAGDA-1", Level: 3, By: "bot", At: first.At}, storage.ErrInvalid},
-		{"no by", storage.Escalation{Ticket: "MAGDA-1", Level: 1, At: first.At}, storage.ErrInvalid},
-		{"no time", storage.Escalation{Ticket: "MAGDA-1", Level: 1, By: "bot"}, storage.ErrInvalid},
-		{"ticket without events", storage.Escalation{Ticket: "MAGDA-404", Level: 1, By: "bot", At: first.At}, storage.ErrNotFound},
-	}
-	for _, b := range bad {
-		if err := db.RecordEscalation(ctx, b.e); !errors.Is(err, b.want) {
-			t.Errorf("%s: RecordEscalation = %v, want %v", b.name, err, b.want)
-		}
-	}
-	if got, _ := db.Escalations(ctx, "MAGDA-1"); len(got) != 2 {
-		t.Errorf("after rejected escalations: %d recorded, want 2", len(got))
 	}
 }
 

@@ -21,11 +21,11 @@ func TestRunningBackfill(t *testing.T) {
 	defer db.Close()
 	at := time.Date(2026, 7, 6, 10, 0, 0, 0, sla.Brussels)
 	var evs []sla.Event
-	for _, key := range []string{"A", "B", "C"} {
+	for _, key := range []string{"A-1", "B-1", "C-1"} {
 		evs = append(evs, sla.Event{Ticket: key, Type: sla.Created, At: at, Customer: "c", Kind: sla.Incident, Priority: sla.P2})
 	}
-	evs = append(evs, sla.Event{Ticket: "B", Type: sla.Responded, At: at.Add(time.Hour)},
-		sla.Event{Ticket: "C", Type: sla.Paused, At: at.Add(time.Hour), Reason: sla.WaitCustomer})
+	evs = append(evs, sla.Event{Ticket: "B-1", Type: sla.Responded, At: at.Add(time.Hour)},
+		sla.Event{Ticket: "C-1", Type: sla.Paused, At: at.Add(time.Hour), Reason: sla.WaitCustomer})
 	if _, err := db.Append(ctx, SourceAPI, "", evs); err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestRunningBackfill(t *testing.T) {
 	if _, err := db.write.Exec(backfill); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(want, read(), cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); diff != "" || want["A"].Resolution == nil {
+	if diff := cmp.Diff(want, read(), cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); diff != "" || want["A-1"].Resolution == nil {
 		t.Errorf("after the backfill (-before +after):\n%s", diff)
 	}
 }

@@ -30,10 +30,10 @@ func TestDecideReadsRunningClocks(t *testing.T) {
 	fleet(t, db)
 	mon := dt(2026, 7, 6, 10, 0)
 	// A dedicated P1 whose update clock ran past two due times (R5.3 missed updates).
-	mustAppend(t, db, created("D-UPD", "agency-x", sla.P1, mon), ev("D-UPD", sla.Updated, mon.Add(10*time.Minute)))
+	mustAppend(t, db, created("D-9", "agency-x", sla.P1, mon), ev("D-9", sla.Updated, mon.Add(10*time.Minute)))
 	got := running(t, db)
 	want := map[string]storage.Running{}
-	for _, key := range []string{"D-P1", "D-P2", "S-P3", "S-P2", "D-UPD"} {
+	for _, key := range []string{"D-1", "D-2", "S-3", "S-2", "D-9"} {
 		tk, found, err := db.Ticket(context.Background(), key)
 		if err != nil || !found {
 			t.Fatalf("Ticket(%s) = %v, %v", key, found, err)
@@ -43,10 +43,10 @@ func TestDecideReadsRunningClocks(t *testing.T) {
 	if diff := cmp.Diff(want, got, sameInstant); diff != "" {
 		t.Errorf("Decide's tickets (-from JSON +from columns):\n%s", diff)
 	}
-	if r := got["D-P2"]; r.Updates == nil || r.Response != nil || r.Resolution == nil {
+	if r := got["D-2"]; r.Updates == nil || r.Response != nil || r.Resolution == nil {
 		t.Errorf("D-P2 (responded): %+v; want resolution and updates running, no response clock", r)
 	}
-	if r := got["S-P3"]; r.Response != nil || r.Resolution != nil || r.State != sla.PausedState {
+	if r := got["S-3"]; r.Response != nil || r.Resolution != nil || r.State != sla.PausedState {
 		t.Errorf("S-P3 (paused): %+v; want no running clock", r)
 	}
 }

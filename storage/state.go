@@ -132,7 +132,7 @@ func upsertTicket(ctx context.Context, tx *sql.Tx, key string, t sla.Ticket, dat
 	if err != nil {
 		return fmt.Errorf("ticket %s: %w", key, err)
 	}
-	return nil
+	return syncEscalations(ctx, tx, t)
 }
 
 // rederiveChunk is how many tickets Rederive refreshes per transaction: large enough to
@@ -258,7 +258,7 @@ func storedTickets(ctx context.Context, tx *sql.Tx, after string, limit int) ([]
 
 // eventsBetween loads the events of the tickets from first to last (keys inclusive) in
 // one pass over the events index, grouped by ticket in arrival order.
-const eventsQuery = `SELECT ticket, body FROM events WHERE ticket BETWEEN ? AND ? ORDER BY ticket, seq`
+const eventsQuery = `SELECT ticket, body, tier FROM events WHERE ticket BETWEEN ? AND ? ORDER BY ticket, seq`
 
 func eventsBetween(ctx context.Context, tx *sql.Tx, first, last string) (map[string][]sla.Event, error) {
 	rows, err := tx.QueryContext(ctx, eventsQuery, first, last)
@@ -270,13 +270,15 @@ func eventsBetween(ctx context.Context, tx *sql.Tx, first, last string) (map[str
 	for rows.Next() {
 		var key string
 		var body []byte
-		if err := rows.Scan(&key, &body); err != nil {
+		var tier sql.NullString
+		if err := rows.Scan(&key, &body, &tier); err != nil {
 			return nil, err
 		}
 		var e sla.Event
 		if err := json.Unmarshal(body, &e); err != nil {
 			return nil, fmt.Errorf("event of %s: %w", key, err)
 		}
+		e.Tier = sla.Tier(tier.String)
 		out[key] = append(out[key], e)
 	}
 	return out, rows.Err()

@@ -14,9 +14,11 @@ import (
 
 // ask is `bot ask [--as USER] [--channel ID] "TEXT"`: one /magda command on the terminal,
 // answered with the same words as in chat, from the same database and configuration.
+// With --as the answer is the one chat gives that user in that channel (access applies);
+// without it the terminal is the operator's, who may do what agents and SDMs may.
 func ask(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
-	as := fs.String("as", "cli", "the user asking (a configured agent or SDM id to record events)")
+	as := fs.String("as", "", "answer as this chat user id would be answered (access applies); default: the operator")
 	channel := fs.String("channel", "", "ask as if in this chat channel (a customer's channel shows only its tickets)")
 	a, args, err := openCLI(fs, args, getenv, func(args []string) error {
 		if len(args) == 0 {
@@ -28,14 +30,18 @@ func ask(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 	defer a.db.Close()
-	h := a.commands(nil, nil)
-	r := h.Handle(ctx, commands.Caller{UserID: *as, Name: *as, ChannelID: *channel, Platform: "cli"}, strings.Join(args, " "))
+	h := a.commands(nil)
+	c := commands.Caller{UserID: *as, Name: *as, ChannelID: *channel, Platform: "cli"}
+	if *as == "" {
+		c.UserID, c.Name, c.Operator = "cli", "operator", true
+	}
+	r := h.Handle(ctx, c, strings.Join(args, " "))
 	fmt.Fprintln(stdout, r.PlainText())
 	return nil
 }
 
 // commands builds the platform-neutral command handler over the store.
-func (a *app) commands(onEscalated func(context.Context, sla.Ticket, int, string, string), onUpdated func(context.Context, sla.Ticket, string, string)) *commands.Handler {
+func (a *app) commands(onUpdated func(context.Context, sla.Ticket, string, string)) *commands.Handler {
 	cfg := a.cfg
 	customers := make([]commands.Customer, len(cfg.Customers))
 	channels := map[string]string{}
@@ -57,7 +63,6 @@ func (a *app) commands(onEscalated func(context.Context, sla.Ticket, int, string
 		Language:    commands.Lang(cfg.Language),
 		AtRisk:      cfg.Notify.AtRiskShare,
 		Logger:      a.log,
-		OnEscalated: onEscalated,
 		OnUpdated:   onUpdated,
 	})
 }

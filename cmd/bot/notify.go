@@ -22,12 +22,6 @@ var (
 // hooks lets the command handler, built before the notifier, call it once it exists.
 type hooks struct{ n *notify.Notifier }
 
-func (k *hooks) escalated(ctx context.Context, t sla.Ticket, level int, by, reason string) {
-	if k.n != nil {
-		k.n.Escalated(ctx, t, level, by, reason)
-	}
-}
-
 func (k *hooks) updated(ctx context.Context, t sla.Ticket, text, by string) {
 	if k.n != nil {
 		k.n.Updated(ctx, t, text, by)

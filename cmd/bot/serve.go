@@ -57,6 +57,7 @@ func openApp(s settings, log *slog.Logger) (*app, error) {
 	share := cfg.Notify.AtRiskShare
 	db, err := storage.Open(s.db, storage.Options{
 		Derive: func(evs []sla.Event) sla.Ticket { return sla.Replay(evs, cfg.TierOf, cals) },
+		TierOf: cfg.TierOf,
 		RiskAt: func(t sla.Ticket) time.Time {
 			cal := cals.For(t.Tier)
 			return earliest(t.Response.RiskAt(cal, share), t.Resolution.RiskAt(cal, share))
@@ -209,7 +210,7 @@ func (a *app) wire(getenv func(string) string) (*wiring, error) {
 	w.state("Jira webhooks", secret != "", "set JIRA_WEBHOOK_SECRET")
 
 	k := &hooks{}
-	h := a.commands(k.escalated, k.updated)
+	h := a.commands(k.updated)
 	if err := a.wireSlack(w, h); err != nil {
 		return nil, err
 	}
