@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
@@ -16,8 +17,9 @@ import (
 	"time"
 )
 
-// Test keys: goodKey is in the key set, endorsed for msteams; otherKey is not.
-var goodKey, otherKey, webchatKey = genKey(), genKey(), genKey()
+// Test keys: goodKey (k1) is in the key set, endorsed for msteams and webchat; webchatKey
+// (kw) only for webchat; bareKey (kn) for no channel at all; otherKey is not in it.
+var goodKey, otherKey, webchatKey, bareKey = genKey(), genKey(), genKey(), genKey()
 
 func genKey() *rsa.PrivateKey {
 	k, err := rsa.GenerateKey(rand.Reader, 2048)
@@ -32,6 +34,7 @@ type posted struct {
 	Path  string // decoded
 	Auth  string
 	Body  outgoingJSON
+	Raw   []byte // the body as sent
 	Clock time.Time
 }
 
@@ -70,7 +73,7 @@ type bf struct {
 }
 
 func newBF(t *testing.T, c *clock) *bf {
-	f := &bf{t: t, clock: c, keys: map[string]*rsa.PrivateKey{"k1": goodKey, "kw": webchatKey},
+	f := &bf{t: t, clock: c, keys: map[string]*rsa.PrivateKey{"k1": goodKey, "kw": webchatKey, "kn": bareKey},
 		endorse: map[string][]string{"k1": {"msteams", "webchat"}, "kw": {"webchat"}}, tokenLife: 3600}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /openid", func(w http.ResponseWriter, r *http.Request) {
@@ -107,7 +110,8 @@ func newBF(t *testing.T, c *clock) *bf {
 		defer f.mu.Unlock()
 		var p posted
 		p.Path, p.Auth, p.Clock = r.URL.Path, r.Header.Get("Authorization"), c.Now()
-		if err := json.NewDecoder(r.Body).Decode(&p.Body); err != nil {
+		p.Raw, _ = io.ReadAll(r.Body)
+		if err := json.Unmarshal(p.Raw, &p.Body); err != nil {
 			t.Errorf("connector: bad activity: %v", err)
 		}
 		f.posts = append(f.posts, p)

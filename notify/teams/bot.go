@@ -28,6 +28,10 @@ type Options struct {
 	OpenIDMetadataURL string
 	TokenURL          string
 
+	// Tenants are the Azure AD tenant ids whose activities are served (teams.tenants);
+	// empty: any tenant's.
+	Tenants []string
+
 	HTTPClient *http.Client // nil: a client with a 30-second timeout
 	Logger     *slog.Logger // nil: discard
 	// Now and Sleep are the clock; nil: the wall clock and real timers. Tests step them.

@@ -21,8 +21,9 @@ const MaxBody = 1 << 20
 // 15 seconds for the request.
 const replyTimeout = 12 * time.Second
 
-// ServeHTTP serves POST /api/messages. A request without a valid Bot Framework token
-// gets 401 and changes nothing; a malformed activity 400. Messages to the bot and card
+// ServeHTTP serves POST /api/messages. A request without a valid Bot Framework token,
+// from another channel than msteams or from a tenant not allowed gets 401 and changes
+// nothing; a malformed activity 400. Messages to the bot and card
 // actions are answered with a card posted to the conversation (Teams has no ephemeral
 // messages: an ephemeral Reply is posted like any other); installs and messages store
 // the conversation reference for proactive messages.
@@ -57,12 +58,12 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "malformed activity: "+oneLine(err), http.StatusBadRequest)
 		return
 	}
-	if err := vd.check(a.ServiceURL, a.ChannelID); err != nil {
+	if err := vd.check(&a, b.o.Tenants); err != nil {
 		b.refuse(w, err)
 		return
 	}
-	if a.Type == "" || a.ServiceURL == "" || a.Conversation.ID == "" {
-		http.Error(w, "malformed activity: type, serviceUrl and conversation.id are required", http.StatusBadRequest)
+	if a.Type == "" || a.Conversation.ID == "" {
+		http.Error(w, "malformed activity: type and conversation.id are required", http.StatusBadRequest)
 		return
 	}
 	switch {
@@ -83,6 +84,7 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// refuse answers 401. The log names the reason, never the token.
 func (b *Bot) refuse(w http.ResponseWriter, why error) {
 	b.o.Logger.Warn("teams: refused a request", "reason", why.Error())
 	http.Error(w, "unauthorized", http.StatusUnauthorized)
