@@ -12,6 +12,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -40,7 +41,12 @@ type posted struct {
 
 // outgoingJSON is an outgoing activity as JSON, with the card as a tree.
 type outgoingJSON struct {
-	Type        string `json:"type"`
+	Type         string `json:"type"`
+	ChannelID    string `json:"channelId"`
+	ServiceURL   string `json:"serviceUrl"`
+	Conversation struct {
+		ID string `json:"id"`
+	} `json:"conversation"`
 	ReplyToID   string `json:"replyToId"`
 	Summary     string `json:"summary"`
 	Attachments []struct {
@@ -113,6 +119,12 @@ func newBF(t *testing.T, c *clock) *bf {
 		p.Raw, _ = io.ReadAll(r.Body)
 		if err := json.Unmarshal(p.Raw, &p.Body); err != nil {
 			t.Errorf("connector: bad activity: %v", err)
+		}
+		// What the Activity schema requires of every activity, and the connector of one
+		// posted to a conversation: its type, channel, service URL and that conversation.
+		conv, _, _ := strings.Cut(strings.TrimPrefix(p.Path, "/amer/v3/conversations/"), "/activities")
+		if b := p.Body; b.Type != "message" || b.ChannelID != ChannelTeams || b.ServiceURL != f.serviceURL() || b.Conversation.ID != conv {
+			t.Errorf("connector: activity posted to %s lacks type, channelId, serviceUrl or conversation: %s", p.Path, p.Raw)
 		}
 		f.posts = append(f.posts, p)
 		if len(f.script) > 0 {

@@ -163,7 +163,7 @@ func (b *Bot) reply(ctx context.Context, a *activity, r commands.Reply, replyTo 
 	ctx, cancel := context.WithTimeout(ctx, replyTimeout)
 	defer cancel()
 	target := activityURL(a.ServiceURL, a.Conversation.ID, replyTo)
-	if _, err := b.conn.post(ctx, a.Conversation.ID, target, message(r, replyTo)); err != nil {
+	if _, err := b.conn.post(ctx, a.Conversation.ID, target, replyMessage(a, r, replyTo)); err != nil {
 		b.o.Logger.Error("teams: post the answer", "channel", a.channel(), "kind", string(r.Kind), "err", err)
 		return err
 	}
