@@ -116,6 +116,9 @@ func TestOnlyTeams(t *testing.T) {
 			if !strings.Contains(logs.String(), "refused") || strings.Contains(logs.String(), token[strings.LastIndex(token, ".")+1:]) {
 				t.Errorf("log should give the reason, not the token:\n%s", logs.String())
 			}
+			if got := e.counted(); len(got) != 1 || got[0] != ResultUnauthorized {
+				t.Errorf("counted %v, want [unauthorized]", got)
+			}
 		})
 	}
 }
