@@ -108,11 +108,18 @@ type Slack struct {
 	AnnouncementsChannel string `yaml:"announcements_channel"`
 }
 
-// Teams names the Teams channels the bot posts to besides customers' own.
+// Teams names the Teams channels the bot posts to besides customers' own, and the
+// Azure AD tenants it serves.
 type Teams struct {
 	SDMChannel           string `yaml:"sdm_channel"`
 	AnnouncementsChannel string `yaml:"announcements_channel"`
+	// Tenants are the Azure AD tenant ids whose Teams activities are served; empty: any
+	// tenant's, as the bot's Azure registration itself allows.
+	Tenants []string `yaml:"tenants"`
 }
+
+// tenantID is an Azure AD tenant id: a GUID.
+var tenantID = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // Load reads the file at path, or the example configuration when path is empty.
 func Load(path string) (*Config, error) {
@@ -240,6 +247,11 @@ func (c *Config) validate(root *yaml.Node) error {
 	}
 	if s := c.Notify.AtRiskShare; s <= 0 || s >= 1 {
 		return fmt.Errorf("%d: notify.at_risk_share: %v is not between 0 and 1", at("notify", "at_risk_share"), s)
+	}
+	for i, t := range c.Teams.Tenants {
+		if !tenantID.MatchString(t) {
+			return fmt.Errorf("%d: teams.tenants[%d]: %q is not an Azure AD tenant id (a GUID)", at("teams", "tenants", i), i, t)
+		}
 	}
 	if err := c.Jira.Validate(); err != nil {
 		return fmt.Errorf("%d: %v", at("jira"), err)

@@ -41,6 +41,7 @@ func TestParseErrorsNameKeyAndLine(t *testing.T) {
 		{"shared channel", "customers:\n  - {id: a, tier: standard, slack_channels: [C1]}\n  - {id: b, tier: standard, slack_channels: [C1]}\n", `x.yml:3: customers[1].slack_channels: channel "C1" already belongs to a`},
 		{"misspelt jira key", "customers:\n  - {id: a, tier: standard}\njira:\n  statusses: {}\n", `x.yml:4: unknown key statusses`},
 		{"bad sdm mail", "customers:\n  - {id: a, tier: standard}\nescalation:\n  sdm_mail:\n    - henk.smets\n", `x.yml:5: escalation.sdm_mail[0]: "henk.smets" is not a mail address`},
+		{"bad tenant", "customers:\n  - {id: a, tier: standard}\nteams:\n  tenants:\n    - 50612dbb-0237-4969-b378-8d42590f9c00\n    - contoso.onmicrosoft.com\n", `x.yml:6: teams.tenants[1]: "contoso.onmicrosoft.com" is not an Azure AD tenant id`},
 		{"not yaml", "customers: [\n", `x.yml: `},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -52,5 +53,18 @@ func TestParseErrorsNameKeyAndLine(t *testing.T) {
 				t.Errorf("error = %q; want one line starting with %q", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestTeamsTenants(t *testing.T) {
+	c, err := Parse("x.yml", []byte("customers:\n  - {id: a, tier: standard}\nteams:\n  tenants: [50612dbb-0237-4969-b378-8d42590f9c00]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Teams.Tenants; len(got) != 1 || got[0] != "50612dbb-0237-4969-b378-8d42590f9c00" {
+		t.Errorf("teams.tenants = %v", got)
+	}
+	if c, _ := Load(""); len(c.Teams.Tenants) != 0 {
+		t.Errorf("the example limits Teams to tenants %v; want any", c.Teams.Tenants)
 	}
 }

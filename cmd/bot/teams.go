@@ -10,7 +10,9 @@ import (
 
 // wireTeams mounts POST /api/messages when MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD
 // are both set. MICROSOFT_OPENID_METADATA_URL and MICROSOFT_TOKEN_URL point a
-// single-tenant or sovereign-cloud bot elsewhere than the Bot Framework's public cloud.
+// single-tenant or sovereign-cloud bot elsewhere than the Bot Framework's public cloud;
+// teams.tenants limits it to some Azure AD tenants. Every activity counts in
+// magda_events_received_total{source="teams"}.
 func (a *app) wireTeams(w *wiring, h *commands.Handler) (*teams.Bot, error) {
 	getenv := w.getenv
 	id, password := getenv("MICROSOFT_APP_ID"), getenv("MICROSOFT_APP_PASSWORD")
@@ -22,6 +24,8 @@ func (a *app) wireTeams(w *wiring, h *commands.Handler) (*teams.Bot, error) {
 		AppID: id, AppPassword: password, Commands: h, References: teamsRefs{a.db},
 		OpenIDMetadataURL: getenv("MICROSOFT_OPENID_METADATA_URL"),
 		TokenURL:          getenv("MICROSOFT_TOKEN_URL"),
+		Tenants:           a.cfg.Teams.Tenants,
+		OnResult:          func(result string) { w.metrics.Event("teams", result) },
 		Logger:            a.log,
 	})
 	if err != nil {

@@ -70,6 +70,18 @@ func (a *activity) tenant() string {
 	return a.ChannelData.Tenant.ID
 }
 
+// tenants are the tenant ids the activity names: Teams puts the tenant in channelData,
+// in the conversation, or in both.
+func (a *activity) tenants() []string {
+	var ids []string
+	for _, id := range []string{a.ChannelData.Tenant.ID, a.Conversation.TenantID} {
+		if id != "" && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
 // caller is who asks, for the commands handler; requestID names the user's action.
 func (a *activity) caller(requestID string) commands.Caller {
 	user := a.From.AadObjectID

@@ -65,15 +65,21 @@ func (a *audience) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// verified is what a valid token vouches for: the serviceurl claim and the channels its
-// signing key is endorsed for. Both are checked against the activity once it is parsed.
+// ChannelTeams is the Bot Framework channel id of Microsoft Teams. The Bot Framework
+// signs for every channel a bot is connected to (Web Chat, Direct Line, ...), and those
+// let the sender choose from.aadObjectId; only Teams vouches for it, so only msteams
+// activities signed by a key endorsed for msteams get in (issue 10.5).
+const ChannelTeams = "msteams"
+
+// verified is what a valid token vouches for: the serviceurl claim, checked against the
+// activity once it is parsed.
 type verified struct {
-	serviceURL   string
-	endorsements []string
+	serviceURL string
 }
 
 // verifier checks Bot Framework tokens: RS256 (or RS384/RS512) signature by a key of the
-// OpenID metadata's jwks_uri, issuer, audience = the app id, expiry and not-before.
+// OpenID metadata's jwks_uri endorsed for msteams, issuer, audience = the app id, expiry
+// and not-before.
 type verifier struct {
 	appID string
 	keys  *keySet
@@ -135,18 +141,36 @@ func (v *verifier) verify(ctx context.Context, header string) (verified, error) 
 		return verified{}, errors.New("token expired")
 	case c.NotBefore != nil && now.Before(unix(*c.NotBefore).Add(-leeway)):
 		return verified{}, errors.New("token not valid yet")
+	case !slices.Contains(key.endorsements, ChannelTeams):
+		// A key without endorsements is no exception: it vouches for no channel.
+		return verified{}, fmt.Errorf("signing key %q is not endorsed for %s", head.Kid, ChannelTeams)
 	}
-	return verified{serviceURL: c.ServiceURL, endorsements: key.endorsements}, nil
+	return verified{serviceURL: c.ServiceURL}, nil
 }
 
-// check holds the activity to what the token vouches for: the same service URL, and a
-// channel (msteams) the signing key is endorsed for.
-func (vd verified) check(serviceURL, channelID string) error {
-	if vd.serviceURL == "" || vd.serviceURL != serviceURL {
+// check holds the activity to what the token vouches for and to whom the bot serves:
+// the token's service URL, the msteams channel (a missing channelId is no exception),
+// and, when tenants is not empty, an Azure AD tenant of that list. Every tenant id the
+// activity names (channelData.tenant.id, conversation.tenantId) must be in the list, and
+// an activity that names none is refused then.
+func (vd verified) check(a *activity, tenants []string) error {
+	if vd.serviceURL == "" || vd.serviceURL != a.ServiceURL {
 		return errors.New("serviceurl claim does not match the activity's serviceUrl")
 	}
-	if channelID != "" && !slices.Contains(vd.endorsements, channelID) {
-		return fmt.Errorf("signing key is not endorsed for channel %q", channelID)
+	if a.ChannelID != ChannelTeams {
+		return fmt.Errorf("channelId %.64q is not %s", a.ChannelID, ChannelTeams)
+	}
+	if len(tenants) == 0 {
+		return nil
+	}
+	named := a.tenants()
+	if len(named) == 0 {
+		return errors.New("activity names no tenant, and teams.tenants allows only some")
+	}
+	for _, id := range named {
+		if !slices.ContainsFunc(tenants, func(t string) bool { return strings.EqualFold(t, id) }) {
+			return fmt.Errorf("tenant %.64q is not in teams.tenants", id)
+		}
 	}
 	return nil
 }

@@ -8,16 +8,19 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 )
 
-// Test keys: goodKey is in the key set, endorsed for msteams; otherKey is not.
-var goodKey, otherKey, webchatKey = genKey(), genKey(), genKey()
+// Test keys: goodKey (k1) is in the key set, endorsed for msteams and webchat; webchatKey
+// (kw) only for webchat; bareKey (kn) for no channel at all; otherKey is not in it.
+var goodKey, otherKey, webchatKey, bareKey = genKey(), genKey(), genKey(), genKey()
 
 func genKey() *rsa.PrivateKey {
 	k, err := rsa.GenerateKey(rand.Reader, 2048)
@@ -32,12 +35,18 @@ type posted struct {
 	Path  string // decoded
 	Auth  string
 	Body  outgoingJSON
+	Raw   []byte // the body as sent
 	Clock time.Time
 }
 
 // outgoingJSON is an outgoing activity as JSON, with the card as a tree.
 type outgoingJSON struct {
-	Type        string `json:"type"`
+	Type         string `json:"type"`
+	ChannelID    string `json:"channelId"`
+	ServiceURL   string `json:"serviceUrl"`
+	Conversation struct {
+		ID string `json:"id"`
+	} `json:"conversation"`
 	ReplyToID   string `json:"replyToId"`
 	Summary     string `json:"summary"`
 	Attachments []struct {
@@ -70,7 +79,7 @@ type bf struct {
 }
 
 func newBF(t *testing.T, c *clock) *bf {
-	f := &bf{t: t, clock: c, keys: map[string]*rsa.PrivateKey{"k1": goodKey, "kw": webchatKey},
+	f := &bf{t: t, clock: c, keys: map[string]*rsa.PrivateKey{"k1": goodKey, "kw": webchatKey, "kn": bareKey},
 		endorse: map[string][]string{"k1": {"msteams", "webchat"}, "kw": {"webchat"}}, tokenLife: 3600}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /openid", func(w http.ResponseWriter, r *http.Request) {
@@ -107,8 +116,15 @@ func newBF(t *testing.T, c *clock) *bf {
 		defer f.mu.Unlock()
 		var p posted
 		p.Path, p.Auth, p.Clock = r.URL.Path, r.Header.Get("Authorization"), c.Now()
-		if err := json.NewDecoder(r.Body).Decode(&p.Body); err != nil {
+		p.Raw, _ = io.ReadAll(r.Body)
+		if err := json.Unmarshal(p.Raw, &p.Body); err != nil {
 			t.Errorf("connector: bad activity: %v", err)
+		}
+		// What the Activity schema requires of every activity, and the connector of one
+		// posted to a conversation: its type, channel, service URL and that conversation.
+		conv, _, _ := strings.Cut(strings.TrimPrefix(p.Path, "/amer/v3/conversations/"), "/activities")
+		if b := p.Body; b.Type != "message" || b.ChannelID != ChannelTeams || b.ServiceURL != f.serviceURL() || b.Conversation.ID != conv {
+			t.Errorf("connector: activity posted to %s lacks type, channelId, serviceUrl or conversation: %s", p.Path, p.Raw)
 		}
 		f.posts = append(f.posts, p)
 		if len(f.script) > 0 {

@@ -28,6 +28,13 @@ type Options struct {
 	OpenIDMetadataURL string
 	TokenURL          string
 
+	// Tenants are the Azure AD tenant ids whose activities are served (teams.tenants);
+	// empty: any tenant's.
+	Tenants []string
+	// OnResult counts each request by its result (ResultStored, ...), for metrics; nil:
+	// not counted.
+	OnResult func(result string)
+
 	HTTPClient *http.Client // nil: a client with a 30-second timeout
 	Logger     *slog.Logger // nil: discard
 	// Now and Sleep are the clock; nil: the wall clock and real timers. Tests step them.
@@ -65,6 +72,9 @@ func New(o Options) (*Bot, error) {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.OnResult == nil {
+		o.OnResult = func(string) {}
 	}
 	if o.Now == nil {
 		o.Now = time.Now

@@ -1,6 +1,6 @@
 // Package teams is the one package that knows Microsoft Teams: it verifies what the Bot
 // Framework posts to /api/messages (its own JWT check against the OpenID metadata's
-// keys), turns messages, @mentions and card submits into commands for the platform-neutral
+// keys, for the msteams channel and the configured tenants only), turns messages, @mentions and card submits into commands for the platform-neutral
 // commands package, renders its Replies as Adaptive Cards, and posts them through the
 // Bot Connector REST API, as replies and as proactive notices within Teams' rate limits.
 //

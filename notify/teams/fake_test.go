@@ -176,6 +176,16 @@ type env struct {
 	store *commandstest.Store
 	refs  *refs
 	rec   *recorder
+
+	mu      sync.Mutex
+	results []string // what OnResult was told, in order
+}
+
+// counted gives the results counted so far.
+func (e *env) counted() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]string(nil), e.results...)
 }
 
 func newEnv(t *testing.T) *env {
@@ -185,7 +195,8 @@ func newEnv(t *testing.T) *env {
 	e.rec = &recorder{h: commandsHandler(e.store, c)}
 	bot, err := New(Options{AppID: appID, AppPassword: appSecret, Commands: e.rec, References: e.refs,
 		OpenIDMetadataURL: e.bf.srv.URL + "/openid", TokenURL: e.bf.srv.URL + "/token",
-		HTTPClient: e.bf.srv.Client(), Now: c.Now, Sleep: c.Sleep})
+		HTTPClient: e.bf.srv.Client(), Now: c.Now, Sleep: c.Sleep,
+		OnResult: func(r string) { e.mu.Lock(); e.results = append(e.results, r); e.mu.Unlock() }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,71 +21,94 @@ const MaxBody = 1 << 20
 // 15 seconds for the request.
 const replyTimeout = 12 * time.Second
 
-// ServeHTTP serves POST /api/messages. A request without a valid Bot Framework token
-// gets 401 and changes nothing; a malformed activity 400. Messages to the bot and card
-// actions are answered with a card posted to the conversation (Teams has no ephemeral
-// messages: an ephemeral Reply is posted like any other); installs and messages store
-// the conversation reference for proactive messages.
+// Results of a request, given to Options.OnResult once per request: the words the other
+// sources of magda_events_received_total use.
+const (
+	// ResultStored: a command or card action recorded an event (escalate, update, pause,
+	// resume; a repeated click answers the same and counts the same), or the bot's
+	// install saved the conversation reference.
+	ResultStored = "stored"
+	// ResultAnswered: a command or card action answered without recording anything.
+	ResultAnswered     = "answered"
+	ResultIgnored      = "ignored"      // not for the bot: chatter, other activity types
+	ResultRejected     = "rejected"     // 400, 405, 413, or a card action of another app
+	ResultUnauthorized = "unauthorized" // 401: token, channel or tenant refused
+	ResultError        = "error"        // the answer could not be posted, or the reference not stored
+)
+
+// ServeHTTP serves POST /api/messages. A request without a valid Bot Framework token,
+// from another channel than msteams or from a tenant not allowed gets 401 and changes
+// nothing; a malformed activity 400. Messages to the bot and card actions are answered
+// with a card posted to the conversation (Teams has no ephemeral messages: an ephemeral
+// Reply is posted like any other); installs and messages store the conversation
+// reference for proactive messages. Each request counts once through Options.OnResult.
 func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b.o.OnResult(b.serve(w, r))
+}
+
+func (b *Bot) serve(w http.ResponseWriter, r *http.Request) string {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "use POST", http.StatusMethodNotAllowed)
-		return
+		return ResultRejected
 	}
 	authz := r.Header.Get("Authorization")
 	if authz == "" {
-		b.refuse(w, errors.New("no Authorization header"))
-		return
+		return b.refuse(w, errors.New("no Authorization header"))
+	}
+	// The token does not cover the body, so it is checked first: whoever has none gets
+	// 401 whatever they send.
+	vd, err := b.verify.verify(r.Context(), authz)
+	if err != nil {
+		return b.refuse(w, err)
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			http.Error(w, "activity larger than 1 MiB", http.StatusRequestEntityTooLarge)
-			return
+			return ResultRejected
 		}
 		http.Error(w, "cannot read the body", http.StatusBadRequest)
-		return
-	}
-	vd, err := b.verify.verify(r.Context(), authz)
-	if err != nil {
-		b.refuse(w, err)
-		return
+		return ResultRejected
 	}
 	var a activity
 	if err := json.Unmarshal(body, &a); err != nil {
 		http.Error(w, "malformed activity: "+oneLine(err), http.StatusBadRequest)
-		return
+		return ResultRejected
 	}
-	if err := vd.check(a.ServiceURL, a.ChannelID); err != nil {
-		b.refuse(w, err)
-		return
+	if err := vd.check(&a, b.o.Tenants); err != nil {
+		return b.refuse(w, err)
 	}
-	if a.Type == "" || a.ServiceURL == "" || a.Conversation.ID == "" {
-		http.Error(w, "malformed activity: type, serviceUrl and conversation.id are required", http.StatusBadRequest)
-		return
+	if a.Type == "" || a.Conversation.ID == "" {
+		http.Error(w, "malformed activity: type and conversation.id are required", http.StatusBadRequest)
+		return ResultRejected
 	}
 	switch {
 	case a.Type == schema.Message:
-		b.message(r.Context(), w, &a)
+		return b.message(r.Context(), w, &a)
 	case a.Type == schema.Invoke && a.Name == invokeCardAction:
-		b.invoke(r.Context(), w, &a)
+		return b.invoke(r.Context(), w, &a)
 	case a.Type == schema.ConversationUpdate && b.added(&a),
 		a.Type == schema.InstallationUpdate && strings.HasPrefix(a.Action, string(schema.InstallActionAdd)):
 		if err := b.remember(r.Context(), &a); err != nil {
 			b.o.Logger.Error("teams: store conversation reference", "channel", a.channel(), "err", err)
 			http.Error(w, "cannot store the conversation reference", http.StatusInternalServerError)
-			return
+			return ResultError
 		}
 		w.WriteHeader(http.StatusOK)
+		return ResultStored
 	default:
 		w.WriteHeader(http.StatusOK)
+		return ResultIgnored
 	}
 }
 
-func (b *Bot) refuse(w http.ResponseWriter, why error) {
+// refuse answers 401. The log names the reason, never the token.
+func (b *Bot) refuse(w http.ResponseWriter, why error) string {
 	b.o.Logger.Warn("teams: refused a request", "reason", why.Error())
 	http.Error(w, "unauthorized", http.StatusUnauthorized)
+	return ResultUnauthorized
 }
 
 // added reports whether a conversationUpdate adds the bot itself.
@@ -107,7 +130,7 @@ func (b *Bot) remember(ctx context.Context, a *activity) error {
 }
 
 // message answers a text to the bot, or a card's Action.Submit.
-func (b *Bot) message(ctx context.Context, w http.ResponseWriter, a *activity) {
+func (b *Bot) message(ctx context.Context, w http.ResponseWriter, a *activity) string {
 	if err := b.remember(ctx, a); err != nil {
 		b.o.Logger.Error("teams: store conversation reference", "channel", a.channel(), "err", err)
 	}
@@ -118,33 +141,43 @@ func (b *Bot) message(ctx context.Context, w http.ResponseWriter, a *activity) {
 		reply = b.o.Commands.Handle(ctx, a.caller(a.ID), text)
 	} else {
 		w.WriteHeader(http.StatusOK) // not for the bot
-		return
+		return ResultIgnored
 	}
 	if err := b.reply(ctx, a, reply, a.ID); err != nil {
 		http.Error(w, "cannot post the answer", http.StatusBadGateway)
-		return
+		return ResultError
 	}
 	w.WriteHeader(http.StatusOK)
+	return answered(reply)
 }
 
 // invoke answers an Action.Execute: the answer goes to the conversation, and the invoke
 // response tells Teams the action was taken.
-func (b *Bot) invoke(ctx context.Context, w http.ResponseWriter, a *activity) {
+func (b *Bot) invoke(ctx context.Context, w http.ResponseWriter, a *activity) string {
 	s, err := a.submitted()
 	if err != nil {
 		invokeResponse(w, http.StatusBadRequest, err.Error())
-		return
+		return ResultRejected
 	}
 	reply := b.run(ctx, a, s)
 	if err := b.reply(ctx, a, reply, a.ReplyToID); err != nil {
 		invokeResponse(w, http.StatusInternalServerError, "cannot post the answer")
-		return
+		return ResultError
 	}
 	summary := reply.Title
 	if summary == "" && len(reply.Lines) > 0 {
 		summary = reply.Lines[0]
 	}
 	invokeResponse(w, http.StatusOK, summary)
+	return answered(reply)
+}
+
+// answered is the result of a request answered with r.
+func answered(r commands.Reply) string {
+	if r.Kind == commands.KindRecorded {
+		return ResultStored
+	}
+	return ResultAnswered
 }
 
 // run turns a card action into its command and runs it.
@@ -161,7 +194,7 @@ func (b *Bot) reply(ctx context.Context, a *activity, r commands.Reply, replyTo 
 	ctx, cancel := context.WithTimeout(ctx, replyTimeout)
 	defer cancel()
 	target := activityURL(a.ServiceURL, a.Conversation.ID, replyTo)
-	if _, err := b.conn.post(ctx, a.Conversation.ID, target, message(r, replyTo)); err != nil {
+	if _, err := b.conn.post(ctx, a.Conversation.ID, target, replyMessage(a, r, replyTo)); err != nil {
 		b.o.Logger.Error("teams: post the answer", "channel", a.channel(), "kind", string(r.Kind), "err", err)
 		return err
 	}

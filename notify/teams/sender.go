@@ -36,17 +36,43 @@ type Sender struct {
 	refs References
 }
 
-// outgoing is a message activity the bot posts.
+// outgoing is a message activity the bot posts, complete as the Activity schema asks
+// (type, channelId, conversation; from and recipient where known) and as the Connector's
+// "reply to a message" guidance fills it in from the activity answered.
 type outgoing struct {
-	Type        string              `json:"type"`
-	ReplyToID   string              `json:"replyToId,omitempty"`
-	Summary     string              `json:"summary,omitempty"`
-	Attachments []schema.Attachment `json:"attachments"`
+	Type         string                      `json:"type"`
+	ChannelID    string                      `json:"channelId"`
+	ServiceURL   string                      `json:"serviceUrl"`
+	From         *schema.ChannelAccount      `json:"from,omitempty"`
+	Recipient    *schema.ChannelAccount      `json:"recipient,omitempty"`
+	Conversation *schema.ConversationAccount `json:"conversation"`
+	Locale       string                      `json:"locale,omitempty"`
+	ReplyToID    string                      `json:"replyToId,omitempty"`
+	Summary      string                      `json:"summary,omitempty"`
+	Attachments  []schema.Attachment         `json:"attachments"`
 }
 
-func message(r commands.Reply, replyTo string) outgoing {
-	return outgoing{Type: string(schema.Message), ReplyToID: replyTo, Summary: r.Title,
-		Attachments: []schema.Attachment{attachment(r)}}
+// replyMessage answers a with r: from is the bot's account the activity was sent to,
+// recipient its sender, and conversation, locale, channel and service URL are the
+// activity's own.
+func replyMessage(a *activity, r commands.Reply, replyTo string) outgoing {
+	from, to, conv := a.Recipient, a.From, a.Conversation
+	return outgoing{Type: string(schema.Message), ChannelID: a.ChannelID, ServiceURL: a.ServiceURL,
+		From: &from, Recipient: &to, Conversation: &conv, Locale: a.Locale, ReplyToID: replyTo,
+		Summary: r.Title, Attachments: []schema.Attachment{attachment(r)}}
+}
+
+// proactive is r posted to conversation on the bot's own initiative. A stored reference
+// knows no recipient (the message is for the whole channel or chat) and no asker's
+// locale, so the locale is the reply's language.
+func proactive(ref Reference, conversation string, r commands.Reply) outgoing {
+	o := outgoing{Type: string(schema.Message), ChannelID: ChannelTeams, ServiceURL: ref.ServiceURL,
+		Conversation: &schema.ConversationAccount{ID: conversation, TenantID: ref.TenantID},
+		Locale:       string(r.Lang), Summary: r.Title, Attachments: []schema.Attachment{attachment(r)}}
+	if ref.BotID != "" {
+		o.From = &schema.ChannelAccount{ID: ref.BotID}
+	}
+	return o
 }
 
 // Send posts r to channel (a Teams channel id or a chat's conversation id), in thread
@@ -65,7 +91,7 @@ func (s *Sender) Send(ctx context.Context, channel string, r commands.Reply, thr
 	if thread != "" {
 		conv += ";messageid=" + thread
 	}
-	id, err := s.conn.post(ctx, conv, activityURL(ref.ServiceURL, conv, ""), message(r, ""))
+	id, err := s.conn.post(ctx, conv, activityURL(ref.ServiceURL, conv, ""), proactive(ref, conv, r))
 	if err != nil {
 		return "", fmt.Errorf("teams: send to %s: %w", channel, err)
 	}
