@@ -23,8 +23,12 @@ type Command struct {
 	Motivation string       // prio: why a TNI incident is urgent (R4.2)
 	Assess     *sla.Assessment
 	Text       string // escalate: the reason; update: the update text
-	Reason     string // pause: sla.WaitCustomer or sla.WaitThirdParty
-	Year       int    // holidays; 0 = this year
+	// Level is the R7 level an Escalate button raises the ticket to (EscalateValue): the
+	// level its card showed plus one, so that two clicks on cards that showed the same
+	// level, in Slack and in Teams, are one step. 0 (typed): the next level.
+	Level  int
+	Reason string // pause: sla.WaitCustomer or sla.WaitThirdParty
+	Year   int    // holidays; 0 = this year
 
 	// Input and Suggestion are set on the help command Parse gives for unknown input.
 	Input      string

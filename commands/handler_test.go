@@ -97,7 +97,7 @@ func TestButtonsAndForms(t *testing.T) {
 	h, log := newTest()
 	card := h.Handle(ctx, staffCaller, "sla MAGDA-1")
 	want := []Button{
-		{Action: ActEscalate, Label: "Escalate", Value: "MAGDA-1", Style: StyleDanger, Confirm: &Confirm{
+		{Action: ActEscalate, Label: "Escalate", Value: "MAGDA-1@1", Style: StyleDanger, Confirm: &Confirm{
 			Title: "Escalate MAGDA-1?", Text: "This escalates MAGDA-1 to level 1: 2nd line + MAGDA Service Delivery (R7).",
 			Yes: "Escalate", No: "Cancel"}},
 		{Action: ActUpdate, Label: "Post update", Value: "MAGDA-1", Style: StylePrimary},

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
@@ -89,10 +90,22 @@ func updateForm(key string, l Lang) Reply {
 		Lines: []string{f.Intro, l.pick("Or type: `update "+key+" TEXT`", "Of typ: `update "+key+" TEKST`")}}
 }
 
+// EscalateValue is the value of an Escalate button on a card that shows the ticket at
+// level: the ticket and the level the click raises it to (R7).
+func EscalateValue(key string, level int) string { return key + "@" + strconv.Itoa(level+1) }
+
 // ActionCommand turns a button click (Button.Action and Value, and the Lang of the reply
 // that carried it) back into the command it stands for.
 func ActionCommand(action, value string, l Lang) (Command, error) {
-	c := Command{Lang: l, Ticket: strings.ToUpper(strings.TrimSpace(value))}
+	key, level, _ := strings.Cut(value, "@")
+	c := Command{Lang: l, Ticket: strings.ToUpper(strings.TrimSpace(key))}
+	if action == ActEscalate && level != "" {
+		n, err := strconv.Atoi(level)
+		if err != nil || n < 1 || n > sla.MaxEscalation {
+			return c, &Error{Code: CodeInvalid, Message: c.Lang.pick("That button names no escalation level.", "Die knop noemt geen escalatieniveau.")}
+		}
+		c.Level = n
+	}
 	if l != Dutch && l != English {
 		c.Lang, c.Guessed = English, true
 	}

@@ -43,7 +43,15 @@ func (h *Handler) record(ctx context.Context, c Caller, cmd Command, l Lang) (Re
 	ev := sla.Event{Ticket: t.Key, At: now, By: by}
 	switch cmd.Verb {
 	case VerbEscalate:
-		if t.Escalation >= sla.MaxEscalation {
+		level := t.Escalation + 1
+		if cmd.Level > 0 {
+			level = cmd.Level
+		}
+		if level <= t.Escalation { // a card that showed an older level: someone was first
+			return Reply{Kind: KindRecorded, Title: l.pick(t.Key+" is already escalated to ", t.Key+" is al geëscaleerd naar ") + EscalationName(t.Escalation, l),
+				Lines: []string{l.pick("By "+t.EscalatedBy+": nothing changed.", "Door "+t.EscalatedBy+": er verandert niets.")}}, nil
+		}
+		if level > sla.MaxEscalation {
 			return Reply{}, errorf(CodeConflict, "%s", l.pick(
 				t.Key+" is already at the last escalation step, "+EscalationName(t.Escalation, l)+".",
 				t.Key+" staat al op de laatste escalatiestap, "+EscalationName(t.Escalation, l)+"."))
@@ -51,8 +59,8 @@ func (h *Handler) record(ctx context.Context, c Caller, cmd Command, l Lang) (Re
 		// The level asked for, with one id per level: two clicks that both saw level 0
 		// store one escalation, and one from Slack and one from Teams are one step (R7).
 		// The SDM post and the mail are decided from the stored step (notify).
-		ev.Type, ev.Reason, ev.Level = sla.Escalated, cmd.Text, t.Escalation+1
-		ev.ID = "bot:escalated:" + t.Key + ":" + strconv.Itoa(ev.Level)
+		ev.Type, ev.Reason, ev.Level = sla.Escalated, cmd.Text, level
+		ev.ID = "bot:escalated:" + t.Key + ":" + strconv.Itoa(level)
 	case VerbUpdate:
 		if cmd.Text == "" {
 			return updateForm(t.Key, l), nil
@@ -95,7 +103,7 @@ func (h *Handler) record(ctx context.Context, c Caller, cmd Command, l Lang) (Re
 	if ev.Type == sla.Updated && h.o.OnUpdated != nil {
 		h.o.OnUpdated(ctx, fresh, cmd.Text, by)
 	}
-	r := h.recorded(fresh, ev, t.Escalation+1, l)
+	r := h.recorded(fresh, ev, ev.Level, l)
 	if c.RequestID != "" {
 		h.recent.put(reqKey, r, now)
 	}

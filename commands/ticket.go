@@ -227,7 +227,7 @@ func (h *Handler) actions(c Caller, t sla.Ticket, l Lang) []Button {
 	_, scoped := h.scope(c)
 	staff := h.isStaff(c)
 	if t.Escalation < sla.MaxEscalation && (staff || scoped && h.o.Access.CustomersMayEscalate) {
-		out = append(out, Button{Action: ActEscalate, Label: l.pick("Escalate", "Escaleer"), Value: t.Key, Style: StyleDanger,
+		out = append(out, Button{Action: ActEscalate, Label: l.pick("Escalate", "Escaleer"), Value: EscalateValue(t.Key, t.Escalation), Style: StyleDanger,
 			Confirm: &Confirm{
 				Title: l.pick("Escalate "+t.Key+"?", t.Key+" escaleren?"),
 				Text: l.pick("This escalates "+t.Key+" to ", "Dit escaleert "+t.Key+" naar ") +

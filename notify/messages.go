@@ -132,7 +132,7 @@ func (n *Notifier) buttons(l lang, s subject, update bool) []commands.Button {
 		bs = append(bs, commands.Button{Action: commands.ActUpdate, Label: l.pick("Post update", "Update posten"), Value: s.key, Style: commands.StylePrimary})
 	}
 	if s.escalation < sla.MaxEscalation {
-		bs = append(bs, commands.Button{Action: commands.ActEscalate, Label: l.pick("Escalate", "Escaleer"), Value: s.key, Style: commands.StyleDanger,
+		bs = append(bs, commands.Button{Action: commands.ActEscalate, Label: l.pick("Escalate", "Escaleer"), Value: commands.EscalateValue(s.key, s.escalation), Style: commands.StyleDanger,
 			Confirm: &commands.Confirm{
 				Title: l.pick("Escalate "+s.key+"?", s.key+" escaleren?"),
 				Text:  l.pick("This escalates "+s.key+" to ", "Dit escaleert "+s.key+" naar ") + l.level(s.escalation+1) + ".",

@@ -168,3 +168,34 @@ func queryCounts(ctx context.Context, tx *sql.Tx, now int64) ([]Count, error) {
 	}
 	return cs, rows.Err()
 }
+
+// Tiers is how many tickets of a customer were created under a tier, and how many of
+// them are open.
+type Tiers struct {
+	Customer  string
+	Tier      sla.Tier
+	Tickets   int
+	OpenCount int
+}
+
+// CustomerTiers gives the stored tickets by customer and the tier they keep (R1.1), for
+// the start-up report of tier changes and customers no longer configured.
+func (db *DB) CustomerTiers(ctx context.Context) ([]Tiers, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT customer, tier, count(*), total(state <> 'resolved')
+		FROM tickets WHERE known = 1 GROUP BY customer, tier ORDER BY customer, tier`)
+	if err != nil {
+		return nil, fmt.Errorf("customer tiers: %w", err)
+	}
+	defer rows.Close()
+	var out []Tiers
+	for rows.Next() {
+		var t Tiers
+		var open float64
+		if err := rows.Scan(&t.Customer, &t.Tier, &t.Tickets, &open); err != nil {
+			return nil, fmt.Errorf("customer tiers: %w", err)
+		}
+		t.OpenCount = int(open)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -17,18 +18,24 @@ import (
 	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
 )
 
-const childDBEnv = "MAGDA_TEST_CHILD_DB"
+// The child server's database, and its environment as a JSON object (default: the
+// events API token kill-token alone).
+const (
+	childDBEnv   = "MAGDA_TEST_CHILD_DB"
+	childVarsEnv = "MAGDA_TEST_CHILD_VARS"
+)
 
-// TestMain lets the test binary play the server process for TestAckedEventsSurviveKill.
+// TestMain lets the test binary play the server process for the tests that kill it.
 func TestMain(m *testing.M) {
 	if db := os.Getenv(childDBEnv); db != "" {
-		err := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--db", db},
-			func(k string) string {
-				if k == "MAGDA_API_TOKEN" {
-					return "kill-token"
-				}
-				return ""
-			}, os.Stdout)
+		vars := map[string]string{"MAGDA_API_TOKEN": "kill-token"}
+		if v := os.Getenv(childVarsEnv); v != "" {
+			if err := json.Unmarshal([]byte(v), &vars); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+		}
+		err := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--db", db}, env(vars), os.Stdout)
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

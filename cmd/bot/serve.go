@@ -71,10 +71,38 @@ func openApp(s settings, log *slog.Logger) (*app, error) {
 	if n, ran, err := db.RederiveFor(context.Background(), fingerprint(cfg)); err != nil {
 		db.Close()
 		return nil, err
-	} else if ran && n > 0 {
-		log.Info("ticket states re-derived for this configuration", "changed", n)
+	} else if ran {
+		if n > 0 {
+			log.Info("ticket states re-derived for this configuration", "changed", n)
+		}
+		if err := reportTiers(context.Background(), db, cfg, log); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	return &app{cfg: cfg, cals: cals, db: db, log: log}, nil
+}
+
+// reportTiers says, once per configuration change, which customers changed tier and
+// how many open tickets keep the tier they were created under (R1.1), and which stored
+// tickets belong to a customer no longer configured, with the tier they keep.
+func reportTiers(ctx context.Context, db *storage.DB, cfg *config.Config, log *slog.Logger) error {
+	tiers, err := db.CustomerTiers(ctx)
+	if err != nil {
+		return err
+	}
+	for _, t := range tiers {
+		now, ok := cfg.TierOf(t.Customer)
+		switch {
+		case !ok:
+			log.Warn("stored tickets of a customer no longer configured keep their tier",
+				"customer", t.Customer, "tier", t.Tier, "tickets", t.Tickets, "open", t.OpenCount)
+		case now != t.Tier && t.OpenCount > 0:
+			log.Info("customer changed tier: open tickets keep the tier they were created under",
+				"customer", t.Customer, "kept", t.Tier, "configured", now, "open", t.OpenCount)
+		}
+	}
+	return nil
 }
 
 // fingerprint names what stored states depend on besides the events.

@@ -180,7 +180,7 @@ func TestSubmitRoundTrip(t *testing.T) {
 		t.Fatalf("card lacks Escalate (with confirmation), Post update or Explain: %+v", card.Actions)
 	}
 	yes := escalate.Card.Actions[0]
-	if diff := cmp.Diff(map[string]string{"action": commands.ActEscalate, "value": "MAGDA-1", "lang": "en"}, yes.Data); diff != "" {
+	if diff := cmp.Diff(map[string]string{"action": commands.ActEscalate, "value": "MAGDA-1@1", "lang": "en"}, yes.Data); diff != "" {
 		t.Errorf("escalate data (-want +got):\n%s", diff)
 	}
 
