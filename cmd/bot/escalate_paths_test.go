@@ -145,7 +145,7 @@ func TestEscalationFromEveryPathAnnouncedOnce_R7(t *testing.T) {
 			"user":      map[string]any{"id": "U0AGENT1", "name": "ann"},
 			"container": map[string]any{"type": "message", "message_ts": "1.2", "channel_id": "C0AGENCYX"},
 			"channel":   map[string]any{"id": "C0AGENCYX"},
-			"actions": []map[string]any{{"action_id": "magda_escalate", "block_id": "actions", "value": "en|MAGDA-33@1", "type": "button", "action_ts": "1.3"}},
+			"actions":   []map[string]any{{"action_id": "magda_escalate", "block_id": "actions", "value": "en|MAGDA-33@1", "type": "button", "action_ts": "1.3"}},
 		})
 		resp := slackPost(t, base+"/slack/interactivity", "sign", url.Values{"payload": {string(payload)}}, time.Now())
 		if resp.StatusCode != 200 {
