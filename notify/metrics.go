@@ -2,8 +2,10 @@ package notify
 
 import (
 	"context"
+	"slices"
 	"time"
 
+	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -33,10 +35,33 @@ func newMetrics(s Store) *metrics {
 // Collectors gives the notifier's Prometheus collectors, to register on the server's
 // registry: reg.MustRegister(n.Collectors()...).
 func (n *Notifier) Collectors() []prometheus.Collector {
-	return []prometheus.Collector{n.metrics.sent, n.metrics.failed, n.metrics.parked, depthCollector{n.metrics}}
+	return []prometheus.Collector{n.metrics.sent, n.metrics.failed, n.metrics.parked, depthCollector{n.metrics, n.configured()}}
 }
 
-type depthCollector struct{ m *metrics }
+// configured are the platforms this process sends to, mail included when it has a
+// Mailer, sorted.
+func (n *Notifier) configured() []string {
+	ps := make([]string, 0, len(n.o.Platforms)+1)
+	for name := range n.o.Platforms {
+		ps = append(ps, name)
+	}
+	if n.o.Mailer != nil {
+		ps = append(ps, PlatformMail)
+	}
+	slices.Sort(ps)
+	return ps
+}
+
+// depthStates are the outbox states that are not sent.
+var depthStates = []string{storage.StatePending, storage.StateParked}
+
+// depthCollector reports the depth of every state and configured platform, 0 included:
+// an alert on magda_outbox_depth > 0 needs a series to compare, and a missing one reads
+// as a scrape that failed.
+type depthCollector struct {
+	m         *metrics
+	platforms []string
+}
 
 func (c depthCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.m.depth }
 
@@ -49,7 +74,17 @@ func (c depthCollector) Collect(ch chan<- prometheus.Metric) {
 	if err != nil {
 		return
 	}
-	for _, d := range ds {
-		ch <- prometheus.MustNewConstMetric(c.m.depth, prometheus.GaugeValue, float64(d.Count), d.State, d.Platform)
+	type key struct{ state, platform string }
+	depth := map[key]int{}
+	for _, st := range depthStates {
+		for _, p := range c.platforms {
+			depth[key{st, p}] = 0
+		}
+	}
+	for _, d := range ds { // rows of a platform no longer configured are still shown
+		depth[key{d.State, d.Platform}] += d.Count
+	}
+	for k, n := range depth {
+		ch <- prometheus.MustNewConstMetric(c.m.depth, prometheus.GaugeValue, float64(n), k.state, k.platform)
 	}
 }

@@ -2,10 +2,9 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/subtle"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -23,16 +22,29 @@ type Appender interface {
 
 // EventsOptions configures the generic events API.
 type EventsOptions struct {
-	Token   string // bearer token (MAGDA_API_TOKEN); the endpoint is off without one
-	Store   Appender
-	Known   func(customer string) bool
-	Metrics *Metrics
-	Logger  *slog.Logger
+	Token string // bearer token (MAGDA_API_TOKEN); the endpoint is off without one
+	Store Appender
+	// Customer gives the configured id of a customer id in any case ("AGENCY-X" is
+	// agency-x), false for an unknown one; nil takes every id as it is.
+	Customer func(id string) (string, bool)
+	Bodies   *Bodies // nil: the default limits
+	Metrics  *Metrics
+	Logger   *slog.Logger
 }
 
+// EventsPath is where Events is mounted; refusals are logged under it.
+const EventsPath = "/api/v1/events"
+
 // Events serves POST /api/v1/events: one contract event or an array of them, all or
-// nothing. 202 is never used: a 200 means the events are on disk.
+// nothing. 202 is never used: a 200 means the events are on disk. The token is checked
+// before the body is read, so a sender without it costs nothing but its headers.
 func Events(o EventsOptions) http.Handler {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Bodies == nil {
+		o.Bodies = NewBodies(BodyLimits{}, o.Logger)
+	}
 	count := func(result string) {
 		if o.Metrics != nil {
 			o.Metrics.Event("api", result)
@@ -47,28 +59,22 @@ func Events(o EventsOptions) http.Handler {
 		if !bearerOK(r.Header.Get("Authorization"), o.Token) {
 			count("unauthorized")
 			w.Header().Set("WWW-Authenticate", `Bearer realm="magda"`)
-			http.Error(w, "missing or wrong bearer token", http.StatusUnauthorized)
+			refuse(w, o.Logger, EventsPath, http.StatusUnauthorized, "missing or wrong bearer token")
 			return
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
-		var tooBig *http.MaxBytesError
-		switch {
-		case errors.As(err, &tooBig):
+		body, err := o.Bodies.Read(w, r, true)
+		if err != nil {
 			count("rejected")
-			http.Error(w, fmt.Sprintf("body over %d bytes", MaxBody), http.StatusRequestEntityTooLarge)
-			return
-		case err != nil:
-			count("rejected")
-			http.Error(w, "could not read the body", http.StatusBadRequest)
+			o.Bodies.Refuse(w, EventsPath, err)
 			return
 		}
 		evs, err := sla.DecodeEvents(body)
 		if err == nil {
-			err = checkCustomers(evs, o.Known)
+			err = canonicalCustomers(evs, o.Customer)
 		}
 		if err != nil {
 			count("rejected")
-			http.Error(w, oneLine(err.Error()), http.StatusBadRequest)
+			refuse(w, o.Logger, EventsPath, http.StatusBadRequest, err.Error())
 			return
 		}
 		stored, err := o.Store.Append(r.Context(), "api", "", evs)
@@ -89,21 +95,42 @@ func Events(o EventsOptions) http.Handler {
 	})
 }
 
-func checkCustomers(evs []sla.Event, known func(string) bool) error {
-	for i, e := range evs {
-		if e.Type == sla.Created && known != nil && !known(e.Customer) {
-			if len(evs) == 1 {
-				return fmt.Errorf("unknown customer %q", e.Customer)
-			}
+// canonicalCustomers gives every event the configured spelling of its customer, so that
+// "AGENCY-X" and "agency-x" are one customer in the store, the channels and the metrics
+// (issue 10.6); a created event for an unknown customer is refused.
+func canonicalCustomers(evs []sla.Event, customer func(string) (string, bool)) error {
+	if customer == nil {
+		return nil
+	}
+	for i := range evs {
+		e := &evs[i]
+		if e.Customer == "" {
+			continue
+		}
+		id, ok := customer(e.Customer)
+		switch {
+		case ok:
+			e.Customer = id
+		case e.Type != sla.Created:
+		case len(evs) == 1:
+			return fmt.Errorf("unknown customer %q", e.Customer)
+		default:
 			return fmt.Errorf("event %d: unknown customer %q", i, e.Customer)
 		}
 	}
 	return nil
 }
 
+// bearerOK checks an Authorization header against token: the scheme in any case (RFC
+// 7235 section 2.1: "bearer" is Bearer), the credentials compared in constant time, also
+// in their length (both are hashed first).
 func bearerOK(header, token string) bool {
-	got, ok := strings.CutPrefix(header, "Bearer ")
-	return ok && token != "" && subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(token)) == 1
+	scheme, got, ok := strings.Cut(header, " ")
+	if !ok || token == "" || !strings.EqualFold(scheme, "Bearer") {
+		return false
+	}
+	g, t := sha256.Sum256([]byte(strings.TrimSpace(got))), sha256.Sum256([]byte(token))
+	return subtle.ConstantTimeCompare(g[:], t[:]) == 1
 }
 
 func oneLine(s string) string {
@@ -111,6 +138,18 @@ func oneLine(s string) string {
 		s = s[:i]
 	}
 	return s
+}
+
+// maxReason bounds a refusal's reason: an unknown field's name is the sender's, and may
+// be a MiB long.
+const maxReason = 300
+
+// clip shortens s to maxReason bytes of valid UTF-8.
+func clip(s string) string {
+	if len(s) <= maxReason {
+		return strings.ToValidUTF8(s, "?")
+	}
+	return strings.ToValidUTF8(s[:maxReason], "") + "…"
 }
 
 // Health serves /healthz: the process is up.

@@ -17,6 +17,10 @@ type TicketCount struct {
 	AtRisk, Breached   int
 }
 
+// NoPriority is the priority label of a ticket without one: a connection request (R2.3)
+// has none, and an empty label value would read as a missing label.
+const NoPriority = "none"
+
 // Metrics holds the bot's Prometheus collectors on a registry of its own.
 type Metrics struct {
 	reg      *prometheus.Registry
@@ -87,10 +91,14 @@ func (m *Metrics) Collect(ch chan<- prometheus.Metric) {
 		return
 	}
 	for _, c := range cs {
-		ch <- prometheus.MustNewConstMetric(m.open, prometheus.GaugeValue, float64(c.Open), c.Customer, c.Priority)
-		ch <- prometheus.MustNewConstMetric(m.paused, prometheus.GaugeValue, float64(c.Paused), c.Customer, c.Priority)
-		ch <- prometheus.MustNewConstMetric(m.atRisk, prometheus.GaugeValue, float64(c.AtRisk), c.Customer, c.Priority)
-		ch <- prometheus.MustNewConstMetric(m.breached, prometheus.GaugeValue, float64(c.Breached), c.Customer, c.Priority)
+		prio := c.Priority
+		if prio == "" {
+			prio = NoPriority
+		}
+		ch <- prometheus.MustNewConstMetric(m.open, prometheus.GaugeValue, float64(c.Open), c.Customer, prio)
+		ch <- prometheus.MustNewConstMetric(m.paused, prometheus.GaugeValue, float64(c.Paused), c.Customer, prio)
+		ch <- prometheus.MustNewConstMetric(m.atRisk, prometheus.GaugeValue, float64(c.AtRisk), c.Customer, prio)
+		ch <- prometheus.MustNewConstMetric(m.breached, prometheus.GaugeValue, float64(c.Breached), c.Customer, prio)
 	}
 }
 

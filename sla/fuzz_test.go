@@ -263,6 +263,25 @@ func checkDueIsEarliest(t *testing.T, name string, cal *sla.Calendar, c *sla.Clo
 	}
 }
 
+// refusedEventSeeds are bodies the events API refuses (issue 10.6), seeds of both
+// decoding targets: control and bidi characters and a 100,000-character ticket key,
+// invalid UTF-8, a field name in another case, a connection request with a priority,
+// and instants outside the calendar's years.
+var refusedEventSeeds = []string{
+	`{"ticket":"MAGDA-1\u0000","type":"responded","at":"2026-03-02T10:00:00Z"}`,
+	`{"ticket":"MAGDA-1\nMAGDA-2","type":"responded","at":"2026-03-02T10:00:00Z"}`,
+	"{\"ticket\":\"MAGDA-\u202e1\",\"type\":\"responded\",\"at\":\"2026-03-02T10:00:00Z\"}",
+	`{"ticket":"MAGDA-` + strings.Repeat("1", 100_000) + `","type":"responded","at":"2026-03-02T10:00:00Z"}`,
+	"{\"ticket\":\"MAGDA-1\",\"type\":\"responded\",\"at\":\"2026-03-02T10:00:00Z\",\"by\":\"\xff\xfe\"}",
+	`{"Ticket":"MAGDA-1","type":"responded","at":"2026-03-02T10:00:00Z"}`,
+	`{"ticket":"MAGDA-1","type":"created","at":"2026-03-02T10:00:00Z","customer":"a","kind":"connection","priority":"P2"}`,
+	`{"ticket":"MAGDA-1","type":"responded","at":"0001-01-01T00:00:00Z"}`,
+	`{"ticket":"MAGDA-1","type":"responded","at":"9999-12-31T23:59:59Z"}`,
+	`{"ticket":"MAGDA-1","type":"responded","at":"1900-01-01T10:00:00+01:00"}`,
+	`{"ticket":"MAGDA-1","type":"responded","at":"2200-01-01T10:00:00+01:00"}`,
+	`[{"ticket":"MAGDA-1","type":"responded","at":"2026-03-02T10:00:00Z"},{"ticket":"MAGDA-1","type":"responded","at":"2200-01-01T10:00:00Z"}]`,
+}
+
 // FuzzDecodeEvent checks the contract's event parser on any bytes: it never panics, it
 // accepts nothing but one JSON value, and an event it accepts survives writing out and
 // reading back unchanged.
@@ -279,6 +298,9 @@ func FuzzDecodeEvent(f *testing.F) {
 		`{"ticket":"MAGDA-1","type":"created","at":"2026-03-02T11:00:00+01:00","customer":"a","kind":"vraag","priority":3}`,
 		``, `null`, `{}`,
 	} {
+		f.Add([]byte(s))
+	}
+	for _, s := range refusedEventSeeds {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -328,6 +350,9 @@ func FuzzDecodeEvents(f *testing.F) {
 		`[{"ticket":"MAGDA-1","type":"responded","at":"2026-03-02T10:00:00Z"},{"ticket":"MAGDA-2"}]`,
 		`[]`, `[[]]`, ` [ {} ] `, `[{"ticket":"MAGDA-1","type":"responded","at":"2026-03-02T10:00:00Z"}]]`,
 	} {
+		f.Add([]byte(s))
+	}
+	for _, s := range refusedEventSeeds {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

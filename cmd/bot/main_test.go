@@ -137,6 +137,18 @@ func TestSlaReplayBadLine(t *testing.T) {
 // startServe runs `bot serve` in this process on a free loopback port and returns its
 // base URL; the server stops when the test ends.
 func startServe(t testing.TB, vars map[string]string, args ...string) string {
+	return startServing(t, vars, args...).base
+}
+
+// served is a running `bot serve`: its base URL, the URL of its /metrics, and the two
+// start-up lines after the one that says where it listens (metrics, connections).
+type served struct {
+	base, metrics string
+	startup       []string
+}
+
+// startServing is startServe that also reads where the metrics are.
+func startServing(t testing.TB, vars map[string]string, args ...string) served {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
@@ -145,18 +157,31 @@ func startServe(t testing.TB, vars map[string]string, args ...string) string {
 		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), env(vars), pw)
 		pw.Close()
 	}()
-	base, err := listenURL(bufio.NewReader(pr))
+	r := bufio.NewReader(pr)
+	base, err := listenURL(r)
 	if err != nil {
 		t.Fatalf("serve did not say where it listens: %v (%v)", err, <-done)
 	}
-	go io.Copy(io.Discard, pr)
+	s := served{base: base}
+	for range 2 {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatalf("serve's start-up lines end early: %v", err)
+		}
+		s.startup = append(s.startup, strings.TrimSpace(line))
+	}
+	if _, rest, ok := strings.Cut(s.startup[0], "http://"); ok {
+		u, _, _ := strings.Cut(rest, " ")
+		s.metrics = "http://" + strings.TrimSuffix(u, ",")
+	}
+	go io.Copy(io.Discard, r)
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("serve returned %v; want a clean stop", err)
 		}
 	})
-	return base
+	return s
 }
 
 // listenURL reads serve's output up to the line that says where it listens.

@@ -134,6 +134,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	lim, err := listenLimits(getenv)
+	if err != nil {
+		return err
+	}
 	log := slog.New(slog.NewTextHandler(stdout, nil))
 	a, err := openApp(s, log)
 	if err != nil {
@@ -141,23 +145,27 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer a.db.Close()
 
-	ln, err := net.Listen("tcp", s.addr)
+	lns, err := listen(s.addr, lim)
 	if err != nil {
-		return fmt.Errorf("listen: %w", err)
+		return err
 	}
-	w, err := a.wire(getenv)
+	w, err := a.wire(getenv, lns.ops != nil)
 	if err != nil {
-		ln.Close()
+		lns.close()
 		return usageError{err.Error()}
 	}
-	srv := &http.Server{Handler: w.mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
-	fmt.Fprintf(stdout, "magda-sla-bot listening on http://%s (database %s, configuration %s)\n", ln.Addr(), s.db, a.cfg.Source())
-	for _, i := range w.on {
-		fmt.Fprintf(stdout, "  %-18s %s\n", i.name, i.state)
+	srvs := []*http.Server{server.NewHTTP(w.mux, log)}
+	serving := []net.Listener{server.LimitListener(lns.public, lim.maxConns)}
+	if lns.ops != nil {
+		srvs = append(srvs, server.NewHTTP(w.ops, log))
+		serving = append(serving, server.LimitListener(lns.ops, opsConns))
 	}
+	lns.print(stdout, s, a.cfg.Source(), lim, w)
 
-	errc := make(chan error, 1+len(w.loops))
-	go func() { errc <- srv.Serve(ln) }()
+	errc := make(chan error, len(srvs)+len(w.loops))
+	for i, srv := range srvs {
+		go func() { errc <- srv.Serve(serving[i]) }()
+	}
 	loops, stopLoops := context.WithCancel(ctx)
 	defer stopLoops()
 	for _, loop := range w.loops {
@@ -166,7 +174,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	select {
 	case err := <-errc:
 		stopLoops()
-		srv.Close()
+		for _, srv := range srvs {
+			srv.Close()
+		}
 		if err == nil {
 			err = errors.New("a background loop stopped")
 		}
@@ -177,8 +187,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	stopLoops()
 	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("shutdown: %w", err)
+	for _, srv := range srvs {
+		if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("shutdown: %w", err)
+		}
 	}
 	for _, wait := range w.drain {
 		wait()
@@ -188,19 +200,26 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 type integration struct{ name, state string }
 
-// wiring is what serve runs: the routes, the background loops (Socket Mode, the
-// scheduler), and what to wait for after the HTTP server stopped.
+// wiring is what serve runs: the routes (ops: the operator's, with MAGDA_METRICS_ADDR),
+// the background loops (Socket Mode, the scheduler), and what to wait for after the HTTP
+// server stopped.
 type wiring struct {
-	mux     *http.ServeMux
-	metrics *server.Metrics
-	getenv  func(string) string
-	on      []integration
-	loops   []func(context.Context) error
-	drain   []func()
+	mux, ops *http.ServeMux
+	metrics  *server.Metrics
+	bodies   *server.Bodies
+	getenv   func(string) string
+	on       []integration
+	loops    []func(context.Context) error
+	drain    []func()
 }
 
-// handle mounts h on pattern, its latency measured under route.
+// handle mounts h on pattern, its latency measured under route. A POST route's body is
+// read first within the slow-body limits (issue 10.4): Slack, Teams and Jira read it
+// before they can tell who sent it.
 func (w *wiring) handle(pattern, route string, h http.Handler) {
+	if strings.HasPrefix(pattern, http.MethodPost+" ") {
+		h = w.bodies.Wrap(route, h)
+	}
 	w.mux.Handle(pattern, w.metrics.Instrument(route, h))
 }
 
@@ -213,19 +232,29 @@ func (w *wiring) state(name string, enabled bool, why string) {
 	w.on = append(w.on, integration{name, s})
 }
 
-// wire mounts every endpoint whose settings are present and says which are on.
-func (a *app) wire(getenv func(string) string) (*wiring, error) {
+// wire mounts every endpoint whose settings are present and says which are on. With
+// separateOps the metrics are served only on the operator's mux, and the health checks
+// on both: a probe of either address tells whether the process is up.
+func (a *app) wire(getenv func(string) string, separateOps bool) (*wiring, error) {
 	m := server.NewMetrics(a.counts, time.Now)
-	w := &wiring{mux: http.NewServeMux(), metrics: m, getenv: getenv}
+	w := &wiring{mux: http.NewServeMux(), metrics: m, bodies: server.NewBodies(server.BodyLimits{}, a.log), getenv: getenv}
+	ops := w.mux
+	if separateOps {
+		w.ops = http.NewServeMux()
+		ops = w.ops
+		ops.Handle("GET /healthz", m.Instrument("healthz", server.Health()))
+		ops.Handle("GET /readyz", m.Instrument("readyz", server.Ready(a.db.Ping, a.log)))
+	}
 	w.handle("GET /healthz", "healthz", server.Health())
 	w.handle("GET /readyz", "readyz", server.Ready(a.db.Ping, a.log))
-	w.mux.Handle("GET /metrics", m.Handler())
+	ops.Handle("GET /metrics", m.Handler())
 
 	token := getenv("MAGDA_API_TOKEN")
 	if token != "" {
-		w.handle("POST /api/v1/events", "events", server.Events(server.EventsOptions{
-			Token: token, Store: a.db, Known: a.cfg.Known, Metrics: m, Logger: a.log,
-		}))
+		// Not through handle: the token is checked before the body is read.
+		w.mux.Handle("POST "+server.EventsPath, m.Instrument("events", server.Events(server.EventsOptions{
+			Token: token, Store: a.db, Customer: a.customerID, Bodies: w.bodies, Metrics: m, Logger: a.log,
+		})))
 	}
 	w.state("events API", token != "", "set MAGDA_API_TOKEN")
 	secret := getenv("JIRA_WEBHOOK_SECRET")
@@ -250,6 +279,12 @@ func (a *app) wire(getenv func(string) string) (*wiring, error) {
 		return nil, err
 	}
 	return w, nil
+}
+
+// customerID gives the configured spelling of a customer id given in any case.
+func (a *app) customerID(id string) (string, bool) {
+	c, ok := a.cfg.Customer(id)
+	return c.ID, ok
 }
 
 // counts adapts the store's ticket counts to the metrics' gauges.

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+
+	"github.com/digitaal-vlaanderen/magda-sla-bot/server"
+)
+
+// opsConns bounds the metrics listener's connections: a scraper and a few probes.
+const opsConns = 64
+
+// limits are serve's settings from the environment only: how it listens.
+type limits struct {
+	metricsAddr string // MAGDA_METRICS_ADDR; "" serves /metrics on the public address
+	maxConns    int    // MAGDA_MAX_CONNS
+}
+
+func listenLimits(getenv func(string) string) (limits, error) {
+	l := limits{metricsAddr: getenv("MAGDA_METRICS_ADDR"), maxConns: server.DefaultMaxConns()}
+	if v := getenv("MAGDA_MAX_CONNS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return l, usagef("MAGDA_MAX_CONNS %q: want a whole number of connections, at least 1", v)
+		}
+		l.maxConns = n
+	}
+	return l, nil
+}
+
+// listeners are the public one and, with MAGDA_METRICS_ADDR, the operator's.
+type listeners struct{ public, ops net.Listener }
+
+func listen(addr string, lim limits) (listeners, error) {
+	var l listeners
+	var err error
+	if l.public, err = net.Listen("tcp", addr); err != nil {
+		return l, fmt.Errorf("listen: %w", err)
+	}
+	if lim.metricsAddr != "" {
+		if l.ops, err = net.Listen("tcp", lim.metricsAddr); err != nil {
+			l.public.Close()
+			return l, fmt.Errorf("listen on MAGDA_METRICS_ADDR: %w", err)
+		}
+	}
+	return l, nil
+}
+
+func (l listeners) close() {
+	l.public.Close()
+	if l.ops != nil {
+		l.ops.Close()
+	}
+}
+
+// print writes the start-up lines: where the bot listens, where its metrics are, its
+// connection and body limits, then each integration. The metrics line always comes
+// second: the tests read it.
+func (l listeners) print(out io.Writer, s settings, config string, lim limits, w *wiring) {
+	fmt.Fprintf(out, "magda-sla-bot listening on http://%s (database %s, configuration %s)\n", l.public.Addr(), s.db, config)
+	if l.ops != nil {
+		fmt.Fprintf(out, "  %-18s http://%s/metrics, with /healthz and /readyz (MAGDA_METRICS_ADDR)\n", "metrics", l.ops.Addr())
+	} else {
+		fmt.Fprintf(out, "  %-18s http://%s/metrics (set MAGDA_METRICS_ADDR to serve them only on another address)\n", "metrics", l.public.Addr())
+	}
+	b := w.bodies.Limits()
+	fmt.Fprintf(out, "  %-18s at most %d at once (MAGDA_MAX_CONNS); a webhook body has %s to arrive (%s for %d at once)\n",
+		"connections", lim.maxConns, b.Fast, b.Timeout, b.Slots)
+	for _, i := range w.on {
+		fmt.Fprintf(out, "  %-18s %s\n", i.name, i.state)
+	}
+}
