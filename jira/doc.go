@@ -39,12 +39,18 @@
 //
 // Event ids are deterministic, so a redelivery is recognised even without the delivery
 // header: "jira:issue_created:KEY", "jira:issue_updated:KEY:CHANGELOG-ID:N" (N counts
-// the events of one delivery from 0) and "jira:comment_created:KEY:COMMENT-ID". Times
-// are read as UTC instants.
+// the events of one delivery from 0) and "jira:comment_created:KEY:COMMENT-ID". Keys
+// are checked and upper-cased by sla.ParseKey. Times are read as UTC instants, from the
+// places named above and nowhere else; an instant outside the years the service calendar
+// counts (sla.CheckInstant: 2000-2100) is refused, naming the field it came from, rather
+// than passed over for the next place.
 //
 // A body that is not JSON, lacks an issue key, or whose customer, kind, priority,
 // environment or channel on creation (or new priority on update) maps to nothing is
-// refused with a one-line reason (400) and changes nothing.
+// refused with a one-line reason (400) and changes nothing. So is one whose events
+// sla.Event.Check refuses (a display name with a control character, say): every event
+// passes the contract's own check before it is stored. Values from the webhook are
+// quoted and cut to 80 bytes in a reason.
 //
 // # Mapping defaults (DefaultMapping)
 //
@@ -56,9 +62,12 @@
 //   - done: Resolved, Done, Closed, Canceled, Cancelled, Declined, Opgelost, Gesloten,
 //     Afgehandeld, Geannuleerd
 //
-// Priorities (priorities): P1 Highest, Critical, Blocker, P1, Hoogste, Kritiek; P2 High,
-// P2, Hoog; P3 Medium, P3, Gemiddeld, Normaal; P4 Low, Lowest, Minor, Trivial, P4, Laag,
-// Laagste.
+// Priorities (priorities), covering the default schemes of Jira Cloud and JSM (Highest,
+// High, Medium, Low, Lowest), JSM's ITSM names (Critical, High, Medium, Low) and Jira
+// Server / Data Center (Blocker, Critical, Major, Minor, Trivial), each reaching every
+// one of P1..P4: P1 Highest, Critical, Blocker, P1, Hoogste, Kritiek, Blokkerend; P2
+// High, Major, P2, Hoog, Groot, Belangrijk; P3 Medium, Minor, P3, Gemiddeld, Normaal,
+// Klein; P4 Low, Lowest, Trivial, P4, Laag, Laagste, Triviaal.
 //
 // Kinds (kinds), matched on the request type's name, then on the issue type's name:
 //   - incident: Report an incident, Report a system problem, Incident, [System] Incident,

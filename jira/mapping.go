@@ -37,7 +37,11 @@ type Statuses struct {
 	Done              []string `yaml:"done"`
 }
 
-// Priorities lists the Jira priority names of each contract priority.
+// Priorities lists the Jira priority names of each contract priority. The defaults
+// cover the default schemes of Jira Cloud and Jira Service Management (Highest..Lowest),
+// JSM's ITSM names (Critical, High, Medium, Low) and Jira Server / Data Center
+// (Blocker..Trivial) so that each of them reaches every one of P1..P4; where a scheme
+// has five levels two of them share a priority (R4.3). The table is in the README.
 type Priorities struct {
 	P1 []string `yaml:"P1"`
 	P2 []string `yaml:"P2"`
@@ -97,10 +101,10 @@ func DefaultMapping() Mapping {
 			Done:              []string{"Resolved", "Done", "Closed", "Canceled", "Cancelled", "Declined", "Opgelost", "Gesloten", "Afgehandeld", "Geannuleerd"},
 		},
 		Priorities: Priorities{
-			P1: []string{"Highest", "Critical", "Blocker", "P1", "Hoogste", "Kritiek"},
-			P2: []string{"High", "P2", "Hoog"},
-			P3: []string{"Medium", "P3", "Gemiddeld", "Normaal"},
-			P4: []string{"Low", "Lowest", "Minor", "Trivial", "P4", "Laag", "Laagste"},
+			P1: []string{"Highest", "Critical", "Blocker", "P1", "Hoogste", "Kritiek", "Blokkerend"},
+			P2: []string{"High", "Major", "P2", "Hoog", "Groot", "Belangrijk"},
+			P3: []string{"Medium", "Minor", "P3", "Gemiddeld", "Normaal", "Klein"},
+			P4: []string{"Low", "Lowest", "Trivial", "P4", "Laag", "Laagste", "Triviaal"},
 		},
 		Kinds: Kinds{
 			Incident:   []string{"Report an incident", "Report a system problem", "Incident", "[System] Incident", "Incidentmelding", "Incident melden", "Storing melden"},
