@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/digitaal-vlaanderen/magda-sla-bot/jira"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 )
 
@@ -40,6 +43,7 @@ func TestParseErrorsNameKeyAndLine(t *testing.T) {
 		{"bad language", "language: fr\ncustomers:\n  - {id: a, tier: standard}\n", `x.yml:1: language: "fr"`},
 		{"shared channel", "customers:\n  - {id: a, tier: standard, slack_channels: [C1]}\n  - {id: b, tier: standard, slack_channels: [C1]}\n", `x.yml:3: customers[1].slack_channels: channel "C1" already belongs to a`},
 		{"misspelt jira key", "customers:\n  - {id: a, tier: standard}\njira:\n  statusses: {}\n", `x.yml:4: unknown key statusses`},
+		{"jira escalation label with a space", "customers:\n  - {id: a, tier: standard}\njira:\n  escalation:\n    labels: [naar sdm]\n", `x.yml:3: jira.escalation.labels[0]: "naar sdm" holds a space`},
 		{"bad sdm mail", "customers:\n  - {id: a, tier: standard}\nescalation:\n  sdm_mail:\n    - henk.smets\n", `x.yml:5: escalation.sdm_mail[0]: "henk.smets" is not a mail address`},
 		{"not yaml", "customers: [\n", `x.yml: `},
 	} {
@@ -52,5 +56,18 @@ func TestParseErrorsNameKeyAndLine(t *testing.T) {
 				t.Errorf("error = %q; want one line starting with %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestJiraEscalationKeys: jira.escalation.statuses replaces its default and leaves the
+// labels' default as it is (R7).
+func TestJiraEscalationKeys(t *testing.T) {
+	c, err := Parse("x.yml", []byte("customers:\n  - {id: a, tier: standard}\njira:\n  escalation:\n    statuses: [Bij SDM]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := jira.Escalation{Labels: jira.DefaultMapping().Escalation.Labels, Statuses: []string{"Bij SDM"}}
+	if diff := cmp.Diff(want, c.Jira.Escalation); diff != "" {
+		t.Errorf("jira.escalation (-want +got):\n%s", diff)
 	}
 }

@@ -14,9 +14,11 @@
 //     reporter, with the customer, kind, priority (none for a connection request, R2.3),
 //     environment, TNI motivation (R4.2) and source (R3.1) described below.
 //   - jira:issue_updated gives, at the webhook's timestamp and by its user, the events
-//     of each status change of the changelog, and `priority_changed` (reason "changed in
-//     Jira", R4.1) for a change between priorities that map differently. Changelog items
-//     are matched on fieldId ("status", "priority"), since the field name is localized
+//     of each status change of the changelog, `priority_changed` (reason "changed in
+//     Jira", R4.1) for a change between priorities that map differently, and one
+//     `escalated` (level 0: the next step, R7) when the change adds an escalation label
+//     or enters an escalation status (described below). Changelog items are matched on
+//     fieldId ("status", "priority", "labels"), since the field name is localized
 //     ("Prioriteit"), and on the name when fieldId is absent.
 //   - comment_created: a public comment (jsdPublic true) by an agent gives one `updated`
 //     at the comment's creation: sla counts an update as the first response when none
@@ -36,6 +38,18 @@
 // "Waiting for customer" → "In Progress" is resumed, "In Progress" → "Resolved" is
 // resolved and "Resolved" → "In Progress" is reopened. A status in no list is ordinary
 // work: "In Progress", "Work in progress" and "In behandeling" need no entry.
+//
+// Escalation (R7, escalation): a labels item whose toString holds one of
+// escalation.labels that its fromString did not (both are space-separated label lists),
+// or a status item that enters one of escalation.statuses from a status not listed
+// there, escalates the ticket one step. One change gives at most one `escalated`, its
+// reason naming the signal (escalated in Jira (label "escalatie")), however many
+// signals it carries: a label and a status at once would otherwise skip a line. An
+// escalation status is ordinary work for the clocks, as "In Progress" is: entering it
+// neither pauses nor resolves, but what the ticket leaves still counts (waiting for the
+// customer → Escalated is resumed + escalated, so the clocks do not stay paused), and
+// leaving it gives only what the next status means. Defaults: labels escalated,
+// escalatie, geescaleerd, geëscaleerd; statuses Escalated, Geëscaleerd.
 //
 // Event ids are deterministic, so a redelivery is recognised even without the delivery
 // header: "jira:issue_created:KEY", "jira:issue_updated:KEY:CHANGELOG-ID:N" (N counts

@@ -30,6 +30,9 @@ func FuzzMap(f *testing.F) {
 	f.Add([]byte(`{"webhookEvent":"jira:issue_updated","timestamp":253402300799999,"issue":{"key":"A-1"},"changelog":{"id":"9","items":[{"fieldId":"status","fromString":"Open","toString":"Done"}]}}`))
 	f.Add([]byte(`{"webhookEvent":"jira:issue_updated","timestamp":1783696831800,"user":{"displayName":"Sofie\u0007"},"issue":{"key":"A-1"},"changelog":{"id":"9","items":[{"fieldId":"priority","fromString":"Minor","toString":"Blocker"}]}}`))
 	f.Add([]byte(`{"webhookEvent":"comment_created","timestamp":1783696831800,"issue":{"key":"ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFG-1"},"comment":{"id":1,"jsdPublic":true,"created":"1900-01-01T00:00:00Z","author":{"displayName":"x"}}}`))
+	// Escalation signals (R7): labels lists and escalation statuses.
+	f.Add([]byte(`{"webhookEvent":"jira:issue_updated","timestamp":1783696831800,"issue":{"key":"A-1"},"changelog":{"id":"9","items":[{"fieldId":"labels","fromString":null,"toString":"x escalatie"},{"fieldId":"status","fromString":"Waiting for customer","toString":"Geëscaleerd"}]}}`))
+	f.Add([]byte(`{"webhookEvent":"jira:issue_updated","timestamp":1783696831800,"issue":{"key":"A-1"},"changelog":{"id":"9","items":[{"field":"labels","fromString":"escalated","toString":"escalated  ESCALATED"}]}}`))
 	m := testMapping()
 	m.Customer.IDField, m.Source.Field = "customfield_10140", "customfield_10130"
 	f.Fuzz(func(t *testing.T, body []byte) {

@@ -105,8 +105,10 @@ func (p payload) created(m Mapping, known func(string) bool) ([]sla.Event, error
 	return []sla.Event{e}, nil
 }
 
-// updated maps the status and priority items of jira:issue_updated's changelog; a
-// comment carried by jira:issue_updated is left to comment_created.
+// updated maps the status, priority and labels items of jira:issue_updated's changelog;
+// a comment carried by jira:issue_updated is left to comment_created. One change that
+// carries several escalation signals (a label and a status at once) is one escalation:
+// with level 0 (the next step, R7) two events would skip a line.
 func (p payload) updated(m Mapping) ([]sla.Event, error) {
 	is, err := p.issue()
 	if err != nil {
@@ -121,10 +123,14 @@ func (p payload) updated(m Mapping) ([]sla.Event, error) {
 		return nil, fmt.Errorf("%s: %w", key, err)
 	}
 	var evs []sla.Event
+	escalation := ""
 	for _, it := range p.Changelog.Items {
 		switch {
 		case it.is("status"):
 			evs = append(evs, m.Statuses.transition(it.FromString, it.ToString)...)
+			if escalation == "" && !m.Escalation.status(it.FromString) && m.Escalation.status(it.ToString) {
+				escalation = escalationReason("status", it.ToString)
+			}
 		case it.is("priority"):
 			to := m.Priorities.of(it.ToString)
 			if to == sla.NoPriority {
@@ -133,7 +139,14 @@ func (p payload) updated(m Mapping) ([]sla.Event, error) {
 			if m.Priorities.of(it.FromString) != to {
 				evs = append(evs, sla.Event{Type: sla.PriorityChanged, Priority: to, Reason: PriorityReason})
 			}
+		case it.is("labels"):
+			if l := m.Escalation.addedLabel(it.FromString, it.ToString); escalation == "" && l != "" {
+				escalation = escalationReason("label", l)
+			}
 		}
+	}
+	if escalation != "" { // R7: level 0, the next step
+		evs = append(evs, sla.Event{Type: sla.Escalated, Reason: escalation})
 	}
 	ref := string(p.Changelog.ID)
 	if strings.TrimSpace(ref) == "" {
@@ -149,7 +162,9 @@ func (p payload) updated(m Mapping) ([]sla.Event, error) {
 // transition gives the clock events of one status change (R3.4, R5.1, R5.2): leaving
 // the initial status is the first response, leaving a waiting status resumes the clocks
 // (unless the new status waits too), leaving a done status reopens the ticket, entering
-// a waiting status pauses the clocks and entering a done status resolves the ticket.
+// a waiting status pauses the clocks and entering a done status resolves the ticket. An
+// escalation status is in none of these lists (Validate), so for the clocks it is
+// ordinary work, as "In Progress" is.
 func (s Statuses) transition(from, to string) []sla.Event {
 	var evs []sla.Event
 	add := func(t sla.EventType, reason string) { evs = append(evs, sla.Event{Type: t, Reason: reason}) }

@@ -25,6 +25,7 @@ type Mapping struct {
 	Customer         Customers    `yaml:"customer"`
 	Env              Environments `yaml:"env"`
 	Source           Sources      `yaml:"source"`
+	Escalation       Escalation   `yaml:"escalation"`
 }
 
 // Statuses sorts workflow status names into the categories that move the clocks. A
@@ -90,6 +91,15 @@ type Sources struct {
 	WithoutRequestType string   `yaml:"without_request_type"`
 }
 
+// Escalation says which changes in Jira escalate a ticket one step (R7): adding one of
+// Labels to the issue, or moving it into one of Statuses from a status not listed there.
+// A status listed here is ordinary work for the clocks: entering it neither pauses nor
+// resolves, and leaving it gives only what the next status means.
+type Escalation struct {
+	Labels   []string `yaml:"labels"`
+	Statuses []string `yaml:"statuses"`
+}
+
 // DefaultMapping is the mapping of a Jira Cloud service project with the standard JSM
 // workflows, in English and Dutch.
 func DefaultMapping() Mapping {
@@ -127,6 +137,10 @@ func DefaultMapping() Mapping {
 			Chat:               []string{"Chat", "Slack", "Teams"},
 			WithoutRequestType: string(sla.Phone),
 		},
+		Escalation: Escalation{
+			Labels:   []string{"escalated", "escalatie", "geescaleerd", "geëscaleerd"},
+			Statuses: []string{"Escalated", "Geëscaleerd"},
+		},
 	}
 }
 
@@ -143,6 +157,7 @@ func (m Mapping) Validate() error {
 	}{
 		{"statuses.initial", m.Statuses.Initial}, {"statuses.waiting_customer", m.Statuses.WaitingCustomer},
 		{"statuses.waiting_third_party", m.Statuses.WaitingThirdParty}, {"statuses.done", m.Statuses.Done},
+		{"escalation.statuses", m.Escalation.Statuses},
 	}
 	groups := [][]struct {
 		key   string
@@ -153,6 +168,7 @@ func (m Mapping) Validate() error {
 		{{"kinds.incident", m.Kinds.Incident}, {"kinds.question", m.Kinds.Question}, {"kinds.connection", m.Kinds.Connection}},
 		{{"env.prod", m.Env.Prod}, {"env.tni", m.Env.TNI}},
 		{{"source.portal", m.Source.Portal}, {"source.mail", m.Source.Mail}, {"source.phone", m.Source.Phone}, {"source.chat", m.Source.Chat}},
+		{{"escalation.labels", m.Escalation.Labels}},
 	}
 	for _, g := range groups {
 		seen := map[string]string{}
@@ -167,6 +183,11 @@ func (m Mapping) Validate() error {
 				}
 				seen[k] = l.key
 			}
+		}
+	}
+	for i, l := range m.Escalation.Labels {
+		if strings.ContainsAny(strings.TrimSpace(l), " \t") {
+			return fmt.Errorf("jira.escalation.labels[%d]: %q holds a space, which no Jira label can", i, l)
 		}
 	}
 	fields := []struct{ key, id string }{
