@@ -59,15 +59,24 @@ func TestParseErrorsNameKeyAndLine(t *testing.T) {
 	}
 }
 
-// TestJiraEscalationKeys: jira.escalation.statuses replaces its default and leaves the
-// labels' default as it is (R7).
+// TestJiraEscalationKeys: each list of jira.escalation replaces its default, `[]` turns
+// that signal off, and a list left out keeps its default (R7).
 func TestJiraEscalationKeys(t *testing.T) {
-	c, err := Parse("x.yml", []byte("customers:\n  - {id: a, tier: standard}\njira:\n  escalation:\n    statuses: [Bij SDM]\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := jira.Escalation{Labels: jira.DefaultMapping().Escalation.Labels, Statuses: []string{"Bij SDM"}}
-	if diff := cmp.Diff(want, c.Jira.Escalation); diff != "" {
-		t.Errorf("jira.escalation (-want +got):\n%s", diff)
+	def := jira.DefaultMapping().Escalation
+	for _, tc := range []struct {
+		yaml string
+		want jira.Escalation
+	}{
+		{"{statuses: [Bij SDM]}", jira.Escalation{Labels: def.Labels, Statuses: []string{"Bij SDM"}}},
+		{"{labels: []}", jira.Escalation{Labels: []string{}, Statuses: def.Statuses}},
+		{"{}", def},
+	} {
+		c, err := Parse("x.yml", []byte("customers:\n  - {id: a, tier: standard}\njira:\n  escalation: "+tc.yaml+"\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tc.want, c.Jira.Escalation); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.yaml, diff)
+		}
 	}
 }
