@@ -13,21 +13,22 @@
 //   - jira:issue_created gives `created` at fields.created (else the timestamp), by the
 //     reporter, with the customer, kind, priority (none for a connection request, R2.3),
 //     environment, TNI motivation (R4.2) and source (R3.1) described below.
-//   - jira:issue_updated gives, at the webhook's timestamp and by its user, the events
-//     of each status change of the changelog, `priority_changed` (reason "changed in
-//     Jira", R4.1) for a change between priorities that map differently, and one
-//     `escalated` (level 0: the next step, R7) when the change adds an escalation label
-//     or enters an escalation status (described below). Changelog items are matched on
-//     fieldId ("status", "priority", "labels"), since the field name is localized
-//     ("Prioriteit"), and on the name when fieldId is absent.
+//   - jira:issue_updated gives, at the webhook's timestamp (else fields.updated) and by
+//     its user, the events of each status change of the changelog, `priority_changed`
+//     (reason "changed in Jira", R4.1) for a change between priorities that map
+//     differently, and one `escalated` (level 0: the next step, R7) when the change
+//     adds an escalation label or enters an escalation status (described below).
+//     Changelog items are matched on fieldId ("status", "priority", "labels"), since the
+//     field name is localized ("Prioriteit"), and on the name when fieldId is absent.
 //   - comment_created: a public comment (jsdPublic true) by an agent gives one `updated`
-//     at the comment's creation: sla counts an update as the first response when none
-//     was given yet (R5.1), and as a progress update always (R5.3), so no separate
-//     `responded` is needed. An agent is any author who is not the customer; the
-//     customer is a portal-only account (accountType "customer") or the issue's reporter
-//     when the payload carries it (Jira Cloud's comment payloads do not). A public
-//     comment by the customer on an issue in a waiting-for-customer status gives
-//     `resumed` (R3.4). Internal notes (jsdPublic false or absent) give nothing.
+//     at the comment's creation (else the timestamp): sla counts an update as the first
+//     response when none was given yet (R5.1), and as a progress update always (R5.3),
+//     so no separate `responded` is needed. An agent is any author who is not the
+//     customer; the customer is a portal-only account (accountType "customer") or the
+//     issue's reporter when the payload carries it (Jira Cloud's comment payloads do
+//     not). A public comment by the customer on an issue in a waiting-for-customer
+//     status gives `resumed` (R3.4). Internal notes (jsdPublic false or absent) give
+//     nothing.
 //
 // A status change from one status to another gives, in this order: `responded` when it
 // leaves an initial status for a non-initial one (the first move, R5.1); `resumed` when
