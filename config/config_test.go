@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/digitaal-vlaanderen/magda-sla-bot/jira"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 )
 
@@ -40,6 +43,7 @@ func TestParseErrorsNameKeyAndLine(t *testing.T) {
 		{"bad language", "language: fr\ncustomers:\n  - {id: a, tier: standard}\n", `x.yml:1: language: "fr"`},
 		{"shared channel", "customers:\n  - {id: a, tier: standard, slack_channels: [C1]}\n  - {id: b, tier: standard, slack_channels: [C1]}\n", `x.yml:3: customers[1].slack_channels: channel "C1" already belongs to a`},
 		{"misspelt jira key", "customers:\n  - {id: a, tier: standard}\njira:\n  statusses: {}\n", `x.yml:4: unknown key statusses`},
+		{"jira escalation label with a space", "customers:\n  - {id: a, tier: standard}\njira:\n  escalation:\n    labels: [naar sdm]\n", `x.yml:3: jira.escalation.labels[0]: "naar sdm" holds a space`},
 		{"bad sdm mail", "customers:\n  - {id: a, tier: standard}\nescalation:\n  sdm_mail:\n    - henk.smets\n", `x.yml:5: escalation.sdm_mail[0]: "henk.smets" is not a mail address`},
 		{"bad tenant", "customers:\n  - {id: a, tier: standard}\nteams:\n  tenants:\n    - 50612dbb-0237-4969-b378-8d42590f9c00\n    - contoso.onmicrosoft.com\n", `x.yml:6: teams.tenants[1]: "contoso.onmicrosoft.com" is not an Azure AD tenant id`},
 		{"not yaml", "customers: [\n", `x.yml: `},
@@ -66,5 +70,27 @@ func TestTeamsTenants(t *testing.T) {
 	}
 	if c, _ := Load(""); len(c.Teams.Tenants) != 0 {
 		t.Errorf("the example limits Teams to tenants %v; want any", c.Teams.Tenants)
+	}
+}
+
+// TestJiraEscalationKeys: each list of jira.escalation replaces its default, `[]` turns
+// that signal off, and a list left out keeps its default (R7).
+func TestJiraEscalationKeys(t *testing.T) {
+	def := jira.DefaultMapping().Escalation
+	for _, tc := range []struct {
+		yaml string
+		want jira.Escalation
+	}{
+		{"{statuses: [Bij SDM]}", jira.Escalation{Labels: def.Labels, Statuses: []string{"Bij SDM"}}},
+		{"{labels: []}", jira.Escalation{Labels: []string{}, Statuses: def.Statuses}},
+		{"{}", def},
+	} {
+		c, err := Parse("x.yml", []byte("customers:\n  - {id: a, tier: standard}\njira:\n  escalation: "+tc.yaml+"\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tc.want, c.Jira.Escalation); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.yaml, diff)
+		}
 	}
 }

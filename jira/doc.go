@@ -13,19 +13,22 @@
 //   - jira:issue_created gives `created` at fields.created (else the timestamp), by the
 //     reporter, with the customer, kind, priority (none for a connection request, R2.3),
 //     environment, TNI motivation (R4.2) and source (R3.1) described below.
-//   - jira:issue_updated gives, at the webhook's timestamp and by its user, the events
-//     of each status change of the changelog, and `priority_changed` (reason "changed in
-//     Jira", R4.1) for a change between priorities that map differently. Changelog items
-//     are matched on fieldId ("status", "priority"), since the field name is localized
-//     ("Prioriteit"), and on the name when fieldId is absent.
+//   - jira:issue_updated gives, at the webhook's timestamp (else fields.updated) and by
+//     its user, the events of each status change of the changelog, `priority_changed`
+//     (reason "changed in Jira", R4.1) for a change between priorities that map
+//     differently, and one `escalated` (level 0: the next step, R7) when the change
+//     adds an escalation label or enters an escalation status (described below).
+//     Changelog items are matched on fieldId ("status", "priority", "labels"), since the
+//     field name is localized ("Prioriteit"), and on the name when fieldId is absent.
 //   - comment_created: a public comment (jsdPublic true) by an agent gives one `updated`
-//     at the comment's creation: sla counts an update as the first response when none
-//     was given yet (R5.1), and as a progress update always (R5.3), so no separate
-//     `responded` is needed. An agent is any author who is not the customer; the
-//     customer is a portal-only account (accountType "customer") or the issue's reporter
-//     when the payload carries it (Jira Cloud's comment payloads do not). A public
-//     comment by the customer on an issue in a waiting-for-customer status gives
-//     `resumed` (R3.4). Internal notes (jsdPublic false or absent) give nothing.
+//     at the comment's creation (else the timestamp): sla counts an update as the first
+//     response when none was given yet (R5.1), and as a progress update always (R5.3),
+//     so no separate `responded` is needed. An agent is any author who is not the
+//     customer; the customer is a portal-only account (accountType "customer") or the
+//     issue's reporter when the payload carries it (Jira Cloud's comment payloads do
+//     not). A public comment by the customer on an issue in a waiting-for-customer
+//     status gives `resumed` (R3.4). Internal notes (jsdPublic false or absent) give
+//     nothing.
 //
 // A status change from one status to another gives, in this order: `responded` when it
 // leaves an initial status for a non-initial one (the first move, R5.1); `resumed` when
@@ -37,14 +40,32 @@
 // resolved and "Resolved" → "In Progress" is reopened. A status in no list is ordinary
 // work: "In Progress", "Work in progress" and "In behandeling" need no entry.
 //
+// Escalation (R7, escalation): a labels item whose toString holds one of
+// escalation.labels that its fromString did not (both are space-separated label lists),
+// or a status item that enters one of escalation.statuses from a status not listed
+// there, escalates the ticket one step. One change gives at most one `escalated`, its
+// reason naming the signal (escalated in Jira (label "escalatie")), however many
+// signals it carries: a label and a status at once would otherwise skip a line. An
+// escalation status is ordinary work for the clocks, as "In Progress" is: entering it
+// neither pauses nor resolves, but what the ticket leaves still counts (waiting for the
+// customer → Escalated is resumed + escalated, so the clocks do not stay paused), and
+// leaving it gives only what the next status means. Defaults: labels escalated,
+// escalatie, geescaleerd, geëscaleerd; statuses Escalated, Geëscaleerd.
+//
 // Event ids are deterministic, so a redelivery is recognised even without the delivery
 // header: "jira:issue_created:KEY", "jira:issue_updated:KEY:CHANGELOG-ID:N" (N counts
-// the events of one delivery from 0) and "jira:comment_created:KEY:COMMENT-ID". Times
-// are read as UTC instants.
+// the events of one delivery from 0) and "jira:comment_created:KEY:COMMENT-ID". Keys
+// are checked and upper-cased by sla.ParseKey. Times are read as UTC instants, from the
+// places named above and nowhere else; an instant outside the years the service calendar
+// counts (sla.CheckInstant: 2000-2100) is refused, naming the field it came from, rather
+// than passed over for the next place.
 //
 // A body that is not JSON, lacks an issue key, or whose customer, kind, priority,
 // environment or channel on creation (or new priority on update) maps to nothing is
-// refused with a one-line reason (400) and changes nothing.
+// refused with a one-line reason (400) and changes nothing. So is one whose events
+// sla.Event.Check refuses (a display name with a control character, say): every event
+// passes the contract's own check before it is stored. Values from the webhook are
+// quoted and cut to 80 bytes in a reason.
 //
 // # Mapping defaults (DefaultMapping)
 //
@@ -56,9 +77,12 @@
 //   - done: Resolved, Done, Closed, Canceled, Cancelled, Declined, Opgelost, Gesloten,
 //     Afgehandeld, Geannuleerd
 //
-// Priorities (priorities): P1 Highest, Critical, Blocker, P1, Hoogste, Kritiek; P2 High,
-// P2, Hoog; P3 Medium, P3, Gemiddeld, Normaal; P4 Low, Lowest, Minor, Trivial, P4, Laag,
-// Laagste.
+// Priorities (priorities), covering the default schemes of Jira Cloud and JSM (Highest,
+// High, Medium, Low, Lowest), JSM's ITSM names (Critical, High, Medium, Low) and Jira
+// Server / Data Center (Blocker, Critical, Major, Minor, Trivial), each reaching every
+// one of P1..P4: P1 Highest, Critical, Blocker, P1, Hoogste, Kritiek, Blokkerend; P2
+// High, Major, P2, Hoog, Groot, Belangrijk; P3 Medium, Minor, P3, Gemiddeld, Normaal,
+// Klein; P4 Low, Lowest, Trivial, P4, Laag, Laagste, Triviaal.
 //
 // Kinds (kinds), matched on the request type's name, then on the issue type's name:
 //   - incident: Report an incident, Report a system problem, Incident, [System] Incident,

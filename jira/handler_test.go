@@ -75,6 +75,8 @@ func TestHandler(t *testing.T) {
 		t.Fatal(err)
 	}
 	big := append(bytes.Repeat([]byte(" "), MaxBody), created...)
+	year1 := edit(t, "issue_created_portal_incident.json", func(_, f map[string]any) { f["created"] = "0001-01-01T00:00:00.000+0000" })
+	badKey := edit(t, "issue_created_portal_incident.json", func(b, _ map[string]any) { b["issue"].(map[string]any)["key"] = "1MAGDA-101" })
 	tests := []struct {
 		name      string
 		body      []byte
@@ -101,6 +103,10 @@ func TestHandler(t *testing.T) {
 		{name: "unmappable", body: []byte(`{"webhookEvent":"jira:issue_created","issue":{}}`),
 			signature: sign(secret, []byte(`{"webhookEvent":"jira:issue_created","issue":{}}`)), status: 400,
 			reply: "jira:issue_created: the issue has no key", result: ResultRejected},
+		{name: "instant the calendar does not count (issue 9.8)", body: year1, signature: sign(secret, year1), status: 400,
+			reply: "MAGDA-101: fields.created 0001-01-01T00:00:00Z is outside the years 2000-2100 the service calendar counts", result: ResultRejected},
+		{name: "key that is not PROJECT-NUMBER (issue 10.6)", body: badKey, signature: sign(secret, badKey), status: 400,
+			reply: `jira:issue_created: ticket key "1MAGDA-101" is not PROJECT-NUMBER (letters, digits or _ starting with a letter, a hyphen, digits)`, result: ResultRejected},
 		{name: "over 1 MiB", body: big, signature: sign(secret, big), status: 413,
 			reply: "body over 1 MiB", result: ResultRejected},
 		{name: "ignored event", body: fixture(t, "issue_deleted.json"), signature: sign(secret, fixture(t, "issue_deleted.json")),

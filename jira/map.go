@@ -49,6 +49,13 @@ func Map(m Mapping, known func(customer string) bool, body []byte) ([]sla.Event,
 	if err != nil {
 		return nil, invalid("%v", err)
 	}
+	// The contract's own rule (sla.Event.Check) is the last word on every event, as at
+	// every other intake: what the mapping let through is still refused before storage.
+	for _, e := range evs {
+		if err := e.Check(); err != nil {
+			return nil, invalid("%s %s: %s", e.Ticket, e.Type, strings.TrimPrefix(err.Error(), sla.ErrInvalid.Error()+": "))
+		}
+	}
 	return evs, nil
 }
 
@@ -59,11 +66,9 @@ func (p payload) created(m Mapping, known func(string) bool) ([]sla.Event, error
 		return nil, err
 	}
 	f, key := is.Fields, is.Key
-	at, ok := jiraTime(fieldText(f["created"]))
-	if !ok {
-		if at, ok = millis(p.Timestamp); !ok {
-			return nil, fmt.Errorf("%s: neither fields.created nor timestamp is a time", key)
-		}
+	at, err := instant(fieldStamp("fields.created", f["created"]), millisStamp(p.Timestamp))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", key, err)
 	}
 	e := sla.Event{ID: "jira:issue_created:" + key, Ticket: key, Type: sla.Created, At: at, By: fieldUser(f["reporter"]).String()}
 	rt := requestTypeName(f[m.RequestTypeField])
@@ -72,18 +77,20 @@ func (p payload) created(m Mapping, known func(string) bool) ([]sla.Event, error
 		e.Kind = m.Kinds.of(it)
 	}
 	if e.Kind == "" {
-		return nil, fmt.Errorf("%s: neither request type %q nor issue type %q is listed in jira.kinds", key, rt, it)
+		return nil, fmt.Errorf("%s: neither request type %s nor issue type %s is listed in jira.kinds", key, quote(rt), quote(it))
 	}
 	if e.Customer, err = m.customer(f, known); err != nil {
 		return nil, fmt.Errorf("%s: %w", key, err)
 	}
-	if e.Kind != sla.Connection { // R2.3: a connection request has no priority
+	// R2.3: a connection request has no priority. Jira gives every issue one, so it is
+	// dropped here rather than the webhook refused.
+	if e.Kind != sla.Connection {
 		name := fieldText(f["priority"])
 		if e.Priority = m.Priorities.of(name); e.Priority == sla.NoPriority {
 			if name == "" {
 				return nil, fmt.Errorf("%s: the %s has no priority", key, e.Kind)
 			}
-			return nil, fmt.Errorf("%s: priority %q is not listed in jira.priorities", key, name)
+			return nil, fmt.Errorf("%s: priority %s is not listed in jira.priorities", key, quote(name))
 		}
 	}
 	if e.Env, err = m.env(f); err != nil {
@@ -98,8 +105,10 @@ func (p payload) created(m Mapping, known func(string) bool) ([]sla.Event, error
 	return []sla.Event{e}, nil
 }
 
-// updated maps the status and priority items of jira:issue_updated's changelog; a
-// comment carried by jira:issue_updated is left to comment_created.
+// updated maps the status, priority and labels items of jira:issue_updated's changelog;
+// a comment carried by jira:issue_updated is left to comment_created. One change that
+// carries several escalation signals (a label and a status at once) is one escalation:
+// with level 0 (the next step, R7) two events would skip a line.
 func (p payload) updated(m Mapping) ([]sla.Event, error) {
 	is, err := p.issue()
 	if err != nil {
@@ -109,26 +118,35 @@ func (p payload) updated(m Mapping) ([]sla.Event, error) {
 		return nil, nil
 	}
 	key := is.Key
-	at, ok := millis(p.Timestamp)
-	if !ok {
-		if at, ok = jiraTime(fieldText(is.Fields["updated"])); !ok {
-			return nil, fmt.Errorf("%s: neither timestamp nor fields.updated is a time", key)
-		}
+	at, err := instant(millisStamp(p.Timestamp), fieldStamp("fields.updated", is.Fields["updated"]))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", key, err)
 	}
 	var evs []sla.Event
+	escalation := ""
 	for _, it := range p.Changelog.Items {
 		switch {
 		case it.is("status"):
 			evs = append(evs, m.Statuses.transition(it.FromString, it.ToString)...)
+			if escalation == "" && !m.Escalation.status(it.FromString) && m.Escalation.status(it.ToString) {
+				escalation = escalationReason("status", it.ToString)
+			}
 		case it.is("priority"):
 			to := m.Priorities.of(it.ToString)
 			if to == sla.NoPriority {
-				return nil, fmt.Errorf("%s: priority %q is not listed in jira.priorities", key, it.ToString)
+				return nil, fmt.Errorf("%s: priority %s is not listed in jira.priorities", key, quote(it.ToString))
 			}
 			if m.Priorities.of(it.FromString) != to {
 				evs = append(evs, sla.Event{Type: sla.PriorityChanged, Priority: to, Reason: PriorityReason})
 			}
+		case it.is("labels"):
+			if l := m.Escalation.addedLabel(it.FromString, it.ToString); escalation == "" && l != "" {
+				escalation = escalationReason("label", l)
+			}
 		}
+	}
+	if escalation != "" { // R7: level 0, the next step
+		evs = append(evs, sla.Event{Type: sla.Escalated, Reason: escalation})
 	}
 	ref := string(p.Changelog.ID)
 	if strings.TrimSpace(ref) == "" {
@@ -141,10 +159,12 @@ func (p payload) updated(m Mapping) ([]sla.Event, error) {
 	return evs, nil
 }
 
-// transition gives the events of one status change (R3.4, R5.1, R5.2): leaving the
-// initial status is the first response, leaving a waiting status resumes the clocks
+// transition gives the clock events of one status change (R3.4, R5.1, R5.2): leaving
+// the initial status is the first response, leaving a waiting status resumes the clocks
 // (unless the new status waits too), leaving a done status reopens the ticket, entering
-// a waiting status pauses the clocks and entering a done status resolves the ticket.
+// a waiting status pauses the clocks and entering a done status resolves the ticket. An
+// escalation status is in none of these lists (Validate), so for the clocks it is
+// ordinary work, as "In Progress" is.
 func (s Statuses) transition(from, to string) []sla.Event {
 	var evs []sla.Event
 	add := func(t sla.EventType, reason string) { evs = append(evs, sla.Event{Type: t, Reason: reason}) }
@@ -188,11 +208,9 @@ func (p payload) commented(m Mapping) ([]sla.Event, error) {
 	case c.Author == nil:
 		return nil, fmt.Errorf("%s: the comment has no author", is.Key)
 	}
-	at, ok := jiraTime(c.Created)
-	if !ok {
-		if at, ok = millis(p.Timestamp); !ok {
-			return nil, fmt.Errorf("%s: neither comment.created nor timestamp is a time", is.Key)
-		}
+	at, err := instant(textStamp("comment.created", c.Created), millisStamp(p.Timestamp))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", is.Key, err)
 	}
 	e := sla.Event{ID: fmt.Sprintf("jira:comment_created:%s:%s", is.Key, c.ID), Ticket: is.Key, At: at, By: c.Author.String()}
 	switch {
@@ -222,7 +240,7 @@ func (m Mapping) customer(f map[string]json.RawMessage, known func(string) bool)
 	if c.IDField != "" {
 		if id := fieldText(f[c.IDField]); id != "" {
 			if !known(id) {
-				return "", fmt.Errorf("customer %q (field %s) is not configured", id, c.IDField)
+				return "", fmt.Errorf("customer %s (field %s) is not configured", quote(id), c.IDField)
 			}
 			return id, nil
 		}
@@ -240,7 +258,7 @@ func (m Mapping) customer(f map[string]json.RawMessage, known func(string) bool)
 			if known(id) {
 				return id, nil
 			}
-			unknown = fmt.Errorf("no customer: organization %q maps to %q, which is not configured", org, id)
+			unknown = fmt.Errorf("no customer: organization %s maps to %q, which is not configured", quote(org), id)
 		}
 	}
 	for _, org := range orgs {
@@ -260,7 +278,7 @@ func (m Mapping) customer(f map[string]json.RawMessage, known func(string) bool)
 func quoteAll(ss []string) string {
 	q := make([]string, len(ss))
 	for i, s := range ss {
-		q[i] = strconv.Quote(s)
+		q[i] = quote(s)
 	}
 	return strings.Join(q, ", ")
 }
@@ -277,7 +295,7 @@ func (m Mapping) env(f map[string]json.RawMessage) (sla.Env, error) {
 	if e := m.Env.of(v); e != "" {
 		return e, nil
 	}
-	return "", fmt.Errorf("environment %q (field %s) is listed in neither jira.env.prod nor jira.env.tni", v, m.Env.Field)
+	return "", fmt.Errorf("environment %s (field %s) is listed in neither jira.env.prod nor jira.env.tni", quote(v), m.Env.Field)
 }
 
 // source reads the channel (R3.1) as Sources documents; rt is the request type's name.
@@ -288,7 +306,7 @@ func (m Mapping) source(f map[string]json.RawMessage, rt string) (sla.Source, er
 			if src := s.of(v); src != "" {
 				return src, nil
 			}
-			return "", fmt.Errorf("channel %q (field %s) is listed in no source of jira.source", v, s.Field)
+			return "", fmt.Errorf("channel %s (field %s) is listed in no source of jira.source", quote(v), s.Field)
 		}
 	}
 	if rt != "" {

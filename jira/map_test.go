@@ -245,7 +245,7 @@ func TestMapVariants(t *testing.T) {
 			err:  `jira:issue_created: the issue has no key`},
 		{name: "not an issue key", file: updated,
 			edit: func(b, _ map[string]any) { b["issue"].(map[string]any)["key"] = "MAGDA 101\n" },
-			err:  `jira:issue_updated: "MAGDA 101" is not a Jira issue key`},
+			err:  `jira:issue_updated: ticket key "MAGDA 101" is not PROJECT-NUMBER (letters, digits or _ starting with a letter, a hyphen, digits)`},
 		{name: "no issue", file: comment,
 			edit: func(b, _ map[string]any) { delete(b, "issue") },
 			err:  `comment_created without an issue`},

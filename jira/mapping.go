@@ -25,6 +25,7 @@ type Mapping struct {
 	Customer         Customers    `yaml:"customer"`
 	Env              Environments `yaml:"env"`
 	Source           Sources      `yaml:"source"`
+	Escalation       Escalation   `yaml:"escalation"`
 }
 
 // Statuses sorts workflow status names into the categories that move the clocks. A
@@ -37,7 +38,11 @@ type Statuses struct {
 	Done              []string `yaml:"done"`
 }
 
-// Priorities lists the Jira priority names of each contract priority.
+// Priorities lists the Jira priority names of each contract priority. The defaults
+// cover the default schemes of Jira Cloud and Jira Service Management (Highest..Lowest),
+// JSM's ITSM names (Critical, High, Medium, Low) and Jira Server / Data Center
+// (Blocker..Trivial) so that each of them reaches every one of P1..P4; where a scheme
+// has five levels two of them share a priority (R4.3). The table is in the README.
 type Priorities struct {
 	P1 []string `yaml:"P1"`
 	P2 []string `yaml:"P2"`
@@ -86,6 +91,15 @@ type Sources struct {
 	WithoutRequestType string   `yaml:"without_request_type"`
 }
 
+// Escalation says which changes in Jira escalate a ticket one step (R7): adding one of
+// Labels to the issue, or moving it into one of Statuses from a status not listed there.
+// A status listed here is ordinary work for the clocks: entering it neither pauses nor
+// resolves, and leaving it gives only what the next status means.
+type Escalation struct {
+	Labels   []string `yaml:"labels"`
+	Statuses []string `yaml:"statuses"`
+}
+
 // DefaultMapping is the mapping of a Jira Cloud service project with the standard JSM
 // workflows, in English and Dutch.
 func DefaultMapping() Mapping {
@@ -97,10 +111,10 @@ func DefaultMapping() Mapping {
 			Done:              []string{"Resolved", "Done", "Closed", "Canceled", "Cancelled", "Declined", "Opgelost", "Gesloten", "Afgehandeld", "Geannuleerd"},
 		},
 		Priorities: Priorities{
-			P1: []string{"Highest", "Critical", "Blocker", "P1", "Hoogste", "Kritiek"},
-			P2: []string{"High", "P2", "Hoog"},
-			P3: []string{"Medium", "P3", "Gemiddeld", "Normaal"},
-			P4: []string{"Low", "Lowest", "Minor", "Trivial", "P4", "Laag", "Laagste"},
+			P1: []string{"Highest", "Critical", "Blocker", "P1", "Hoogste", "Kritiek", "Blokkerend"},
+			P2: []string{"High", "Major", "P2", "Hoog", "Groot", "Belangrijk"},
+			P3: []string{"Medium", "Minor", "P3", "Gemiddeld", "Normaal", "Klein"},
+			P4: []string{"Low", "Lowest", "Trivial", "P4", "Laag", "Laagste", "Triviaal"},
 		},
 		Kinds: Kinds{
 			Incident:   []string{"Report an incident", "Report a system problem", "Incident", "[System] Incident", "Incidentmelding", "Incident melden", "Storing melden"},
@@ -123,6 +137,10 @@ func DefaultMapping() Mapping {
 			Chat:               []string{"Chat", "Slack", "Teams"},
 			WithoutRequestType: string(sla.Phone),
 		},
+		Escalation: Escalation{
+			Labels:   []string{"escalated", "escalatie", "geescaleerd", "geëscaleerd"},
+			Statuses: []string{"Escalated", "Geëscaleerd"},
+		},
 	}
 }
 
@@ -139,6 +157,7 @@ func (m Mapping) Validate() error {
 	}{
 		{"statuses.initial", m.Statuses.Initial}, {"statuses.waiting_customer", m.Statuses.WaitingCustomer},
 		{"statuses.waiting_third_party", m.Statuses.WaitingThirdParty}, {"statuses.done", m.Statuses.Done},
+		{"escalation.statuses", m.Escalation.Statuses},
 	}
 	groups := [][]struct {
 		key   string
@@ -149,6 +168,7 @@ func (m Mapping) Validate() error {
 		{{"kinds.incident", m.Kinds.Incident}, {"kinds.question", m.Kinds.Question}, {"kinds.connection", m.Kinds.Connection}},
 		{{"env.prod", m.Env.Prod}, {"env.tni", m.Env.TNI}},
 		{{"source.portal", m.Source.Portal}, {"source.mail", m.Source.Mail}, {"source.phone", m.Source.Phone}, {"source.chat", m.Source.Chat}},
+		{{"escalation.labels", m.Escalation.Labels}},
 	}
 	for _, g := range groups {
 		seen := map[string]string{}
@@ -163,6 +183,11 @@ func (m Mapping) Validate() error {
 				}
 				seen[k] = l.key
 			}
+		}
+	}
+	for i, l := range m.Escalation.Labels {
+		if strings.ContainsAny(strings.TrimSpace(l), " \t") {
+			return fmt.Errorf("jira.escalation.labels[%d]: %q holds a space, which no Jira label can", i, l)
 		}
 	}
 	fields := []struct{ key, id string }{

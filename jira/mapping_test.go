@@ -65,6 +65,8 @@ jira:
       Agentschap X: agency-x
   env:
     field: customfield_10120
+  escalation:
+    labels: [naar-sdm]
 `)
 	if err != nil {
 		t.Fatal(err)
@@ -73,6 +75,7 @@ jira:
 	want.Statuses.Done = []string{"Klaar"} // a list replaces its default
 	want.Customer.Organizations = map[string]string{"Agentschap X": "agency-x"}
 	want.Env.Field = "customfield_10120"
+	want.Escalation.Labels = []string{"naar-sdm"} // and so does an escalation list (R7)
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("decoded (-want +got):\n%s", diff)
 	}
@@ -106,6 +109,14 @@ func TestValidate(t *testing.T) {
 			`jira.env.tni: empty, but jira.env.field is set`},
 		{"bad default source", func(m *Mapping) { m.Source.WithoutRequestType = "email" },
 			`jira.source.without_request_type: "email" is not portal, mail, phone or chat`},
+		{"escalation status that also resolves (R7)", func(m *Mapping) { m.Escalation.Statuses = append(m.Escalation.Statuses, "Done") },
+			`jira.escalation.statuses[2]: "Done" is also listed under jira.statuses.done`},
+		{"escalation label with a space", func(m *Mapping) { m.Escalation.Labels = []string{"naar sdm"} },
+			`jira.escalation.labels[0]: "naar sdm" holds a space, which no Jira label can`},
+		{"escalation label twice", func(m *Mapping) { m.Escalation.Labels = append(m.Escalation.Labels, "Escalated") },
+			`jira.escalation.labels[4]: "Escalated" is also listed under jira.escalation.labels`},
+		{"empty escalation label", func(m *Mapping) { m.Escalation.Labels = []string{""} }, `jira.escalation.labels[0]: empty name`},
+		{"no escalation signal is fine", func(m *Mapping) { m.Escalation = Escalation{} }, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

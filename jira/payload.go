@@ -5,10 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 )
 
 // payload is the part of a Jira webhook body (Atlassian's documented format) that the
@@ -212,21 +213,67 @@ func millis(raw json.RawMessage) (time.Time, bool) {
 	return time.UnixMilli(ms).UTC(), true
 }
 
-// issueKey is a Jira issue key: a project key, a dash, a number.
-var issueKey = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,99}-[0-9]{1,18}$`)
-
 func (p payload) issue() (issue, error) {
 	if p.Issue == nil {
 		return issue{}, fmt.Errorf("%s without an issue", p.WebhookEvent)
 	}
-	key := strings.TrimSpace(p.Issue.Key)
-	switch {
-	case key == "":
+	raw := strings.TrimSpace(p.Issue.Key)
+	if raw == "" {
 		return issue{}, fmt.Errorf("%s: the issue has no key", p.WebhookEvent)
-	case !issueKey.MatchString(key):
-		return issue{}, fmt.Errorf("%s: %q is not a Jira issue key", p.WebhookEvent, key)
+	}
+	key, err := sla.ParseKey(raw) // the one key syntax of every intake, in upper case
+	if err != nil {
+		return issue{}, fmt.Errorf("%s: %v", p.WebhookEvent, err)
 	}
 	return issue{Key: key, Fields: p.Issue.Fields}, nil
+}
+
+// stamp is one place of a webhook that may hold an event's instant, named for the reason
+// when it is refused.
+type stamp struct {
+	name string
+	at   time.Time
+	ok   bool
+}
+
+func textStamp(name, s string) stamp {
+	at, ok := jiraTime(s)
+	return stamp{name, at, ok}
+}
+
+func fieldStamp(name string, raw json.RawMessage) stamp { return textStamp(name, fieldText(raw)) }
+
+func millisStamp(raw json.RawMessage) stamp {
+	at, ok := millis(raw)
+	return stamp{"timestamp", at, ok}
+}
+
+// instant takes the first of the stamps that holds a time. One outside the years the
+// service calendar counts (sla.CheckInstant) is refused rather than passed over for the
+// next: a Jira that sends year 1 or 2200 is broken, and another field would hide it.
+func instant(stamps ...stamp) (time.Time, error) {
+	var absent []string
+	for _, s := range stamps {
+		if !s.ok {
+			absent = append(absent, s.name)
+			continue
+		}
+		if err := sla.CheckInstant(s.at); err != nil {
+			return time.Time{}, fmt.Errorf("%s %v", s.name, err)
+		}
+		return s.at, nil
+	}
+	return time.Time{}, fmt.Errorf("neither %s is a time", strings.Join(absent, " nor "))
+}
+
+// quote shows a value from the webhook in a reason: quoted, so that it stays on one
+// line, and cut short, so that a reason never echoes a whole field back.
+func quote(s string) string {
+	const most = 80
+	if len(s) > most {
+		return strconv.Quote(strings.ToValidUTF8(s[:most], "")) + "…"
+	}
+	return strconv.Quote(s)
 }
 
 // jsonReason turns a decoding error into a one-line reason for the sender.
