@@ -65,7 +65,7 @@ func (db *DB) Claim(ctx context.Context, owner string, now time.Time, lease time
 	if err != nil {
 		return Delivery{}, false, fmt.Errorf("claim: %w", err)
 	}
-	closed, err := json.Marshal(c.Closed)
+	closed, err := json.Marshal(append([]string{}, c.Closed...)) // [], not null: NOT IN (NULL) is never true
 	if err != nil {
 		return Delivery{}, false, fmt.Errorf("claim: %w", err)
 	}

@@ -115,6 +115,10 @@ func TestClaimKeepsWindow(t *testing.T) {
 	if got := claimAll(t, db, "w", at.Add(5*time.Hour), open); len(got) != 1 || got[0][1] != "C-Y" {
 		t.Errorf("claimed %v with the standard window open; want the breach", got)
 	}
+	enqueue(t, db, "update_due", "dedicated", at, [2]string{"slack", "C-X"})
+	if got := claimAll(t, db, "w", at.Add(5*time.Hour), storage.Claimable{Platforms: []string{"slack"}}); len(got) != 1 || got[0][1] != "C-X" {
+		t.Errorf("claimed %v with no window closed; want the reminder", got)
+	}
 }
 
 // TestClaimRecordsTries: a claim is the start of a try; the next claim of the row
