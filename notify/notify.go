@@ -126,10 +126,10 @@ type Options struct {
 	// minimal rendering of the clocks.
 	Card func(t sla.Ticket, l commands.Lang, now time.Time) commands.Reply
 
-	Clock       Clock         // nil: the wall clock
-	Interval    time.Duration // between scheduler passes in Run; 30s
-	Poll        time.Duration // a worker's wait when nothing is due; 2s
-	Workers     int           // delivery workers in Run; 2
+	Clock    Clock         // nil: the wall clock
+	Interval time.Duration // between scheduler passes in Run; 30s
+	Poll     time.Duration // a worker's wait when nothing is due; 2s
+	Workers  int           // delivery workers in Run; 2
 	// Lease is how long a claimed row is a worker's (5m); SendTimeout bounds one try
 	// (1m, at most half the lease), the look for an earlier try included, so that a
 	// try ends well before another process may take its row. Give the senders HTTP

@@ -19,13 +19,13 @@ import (
 type answer int
 
 const (
-	answerOK    answer = iota
-	answerSlow         // posts, then answers after slackAPI.slow
-	answer500          // posts, then answers 500
-	answerReset        // posts, then resets the connection without an answer
-	answerHang         // posts, then never answers (until the client goes away)
-	answer429          // posts nothing: 429 with Retry-After: 30
-	answerRefused      // posts nothing: ok:false, channel_not_found
+	answerOK      answer = iota
+	answerSlow           // posts, then answers after slackAPI.slow
+	answer500            // posts, then answers 500
+	answerReset          // posts, then resets the connection without an answer
+	answerHang           // posts, then never answers (until the client goes away)
+	answer429            // posts nothing: 429 with Retry-After: 30
+	answerRefused        // posts nothing: ok:false, channel_not_found
 )
 
 // apiMessage is a message in a channel of the local Slack API.
