@@ -2,15 +2,21 @@ package notify_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/digitaal-vlaanderen/magda-sla-bot/commands"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/notify"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/notify/mail"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/notify/slack"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
 )
 
@@ -234,4 +240,81 @@ func TestSlackKilledMidSend(t *testing.T) {
 	if posts, histories := api.calls(); posts != 10 || histories < 3 {
 		t.Errorf("%d posts, %d history reads; want 10 posts and a look for each of the 3 cut short", posts, histories)
 	}
+}
+
+// errLimited is a fake platform's rate limit.
+var errLimited = errors.New("429 Too Many Requests")
+
+// TestHoldPerConversation (issue 10.3): on a platform that limits per conversation
+// (Teams), a 429 from one channel holds that channel only, for Retry-After; the
+// other channel's messages go out at once.
+func TestHoldPerConversation(t *testing.T) {
+	ctx := context.Background()
+	db, _ := tempStore(t)
+	at := dt(2026, 7, 6, 9, 0)
+	c := &clock{now: at}
+	limited := true
+	rec := &recorder{clock: c, fail: func(_, channel string, _ commands.Reply) error {
+		if channel == "19:busy" && limited {
+			limited = false
+			return errLimited
+		}
+		return nil
+	}}
+	o := options(db, c, rec)
+	o.Platforms = map[string]notify.Platform{"teams": {Sender: rec.platform("teams"), PerChannel: true,
+		RetryAfter: func(err error) (time.Duration, bool) { return 20 * time.Second, errors.Is(err, errLimited) }}}
+	n := newNotifier(t, o)
+	body, _ := json.Marshal(commands.Reply{Title: "maintenance"})
+	for i, ch := range []string{"19:busy", "19:busy", "19:calm"} {
+		nt := storage.Notification{Kind: notify.KindMaintenance, Slot: int64(i), At: at, Messages: func() ([]storage.Message, error) {
+			return []storage.Message{{Platform: "teams", Channel: ch, Body: body}}, nil
+		}}
+		if _, err := db.Enqueue(ctx, nt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if k, err := n.Deliver(ctx, at); k != 1 || err != nil {
+		t.Fatalf("sent %d (%v) at once; want the message to 19:calm", k, err)
+	}
+	if k, _ := n.Deliver(ctx, at.Add(19*time.Second)); k != 0 {
+		t.Fatalf("sent %d to the held conversation", k)
+	}
+	if k, _ := n.Deliver(ctx, at.Add(20*time.Second)); k != 2 {
+		t.Errorf("sent %d after Retry-After; want both messages to 19:busy", k)
+	}
+}
+
+// TestMailMessageIDPerRow: every try of one mail carries the same ID, derived from its
+// outbox row, and another row's mail another one.
+func TestMailMessageIDPerRow(t *testing.T) {
+	db, _ := tempStore(t)
+	at := dt(2026, 7, 6, 9, 0)
+	c := &clock{now: at}
+	m := &idMailer{}
+	o := options(db, c, &recorder{clock: c})
+	o.Mailer = m
+	n := newNotifier(t, o)
+	mustAppend(t, db, created("MAGDA-1", "agency-x", sla.P1, at), created("MAGDA-2", "agency-x", sla.P1, at))
+	step(t, n, c, at)
+	step(t, n, c, at.Add(30*time.Second))
+	if len(m.ids) != 4 || m.ids[0] == "" || m.ids[0] != m.ids[2] || m.ids[1] != m.ids[3] || m.ids[0] == m.ids[1] {
+		t.Errorf("Message IDs of two mails tried twice: %q; want each mail's two tries alike, the mails apart", m.ids)
+	}
+}
+
+// idMailer fails every first try and records the ID of each.
+type idMailer struct {
+	mu  sync.Mutex
+	ids []string
+}
+
+func (m *idMailer) Send(_ context.Context, msg mail.Message) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.ids = append(m.ids, msg.ID)
+	if len(m.ids) <= 2 {
+		return errors.New("connection reset")
+	}
+	return nil
 }
