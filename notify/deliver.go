@@ -102,7 +102,7 @@ func (n *Notifier) failed(ctx context.Context, d storage.Delivery, now time.Time
 		f.Next = now.Add(n.backoff(d.Attempts + 1))
 		f.Park = d.Attempts+1 >= n.o.MaxAttempts
 	}
-	refused := limited || permanent != nil || (p.Rejected != nil && p.Rejected(sendErr))
+	refused := limited || permanent != nil || n.rejected(d.Platform, sendErr)
 	f.Clear = refused && d.Unclear.IsZero()
 	if f.Park {
 		n.metrics.parked.WithLabelValues(d.Kind, d.Platform).Inc()
@@ -126,6 +126,12 @@ func (n *Notifier) retryAfter(platform string, err error) (time.Duration, bool) 
 	}
 	wait, limited := p.RetryAfter(err)
 	return max(wait, time.Second), limited
+}
+
+// rejected reports that err is the platform's clear refusal (Platform.Rejected).
+func (n *Notifier) rejected(platform string, err error) bool {
+	p := n.o.Platforms[platform]
+	return p.Rejected != nil && p.Rejected(err)
 }
 
 // backoff is the wait after the nth failed try: Backoff, doubling, at most maxBackoff.
@@ -172,15 +178,21 @@ func (n *Notifier) send(ctx context.Context, d *storage.Delivery) (ref string, e
 	}
 	if !d.Unclear.IsZero() {
 		ref, found, err := f.Find(ctx, d.Channel, key, d.Unclear.Add(-lookBack))
-		if err != nil {
+		switch {
+		case err != nil && n.rejected(d.Platform, err):
+			// The platform will not let us look (missing_scope, ...): a notice twice
+			// beats a notice lost.
+			n.log.Error("notify: cannot look for an earlier try: posting again, which may repeat it",
+				"kind", d.Kind, "ticket", d.Ticket, "platform", d.Platform, "channel", d.Channel, "err", err)
+		case err != nil:
 			return "", fmt.Errorf("looking for an earlier try: %w", err)
-		}
-		if found {
+		case found:
 			n.log.Info("notify: an earlier try had got through: not sent again", "kind", d.Kind,
 				"ticket", d.Ticket, "platform", d.Platform, "channel", d.Channel, "ref", ref)
 			return ref, nil
+		default:
+			d.Unclear = time.Time{}
 		}
-		d.Unclear = time.Time{}
 	}
 	return f.SendKeyed(ctx, d.Channel, r, key)
 }

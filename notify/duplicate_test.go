@@ -107,6 +107,43 @@ func TestSlackUnclearTryPostsOnce(t *testing.T) {
 	}
 }
 
+// TestSlackLookRefused: when Slack will not let the bot read the channel's history
+// (an app installed before channels:history was asked for: missing_scope), a retry
+// after a lost answer posts again, the one duplicate left, rather than losing the
+// notice; a look that fails for a while (a 500) is retried later instead.
+func TestSlackLookRefused(t *testing.T) {
+	for _, tt := range []struct {
+		historyError string
+		posts        int
+		sent         bool
+	}{
+		{"missing_scope", 2, true},
+		{"internal_error", 1, false},
+	} {
+		t.Run(tt.historyError, func(t *testing.T) {
+			at := dt(2026, 7, 6, 9, 0)
+			db, path := tempStore(t)
+			p1s(t, path, 1, at)
+			c := &clock{}
+			api := newSlackAPI(t, c.Now)
+			api.historyError = tt.historyError
+			api.answer = func(n int, _ string) answer {
+				if n == 1 {
+					return answer500
+				}
+				return answerOK
+			}
+			n := newNotifier(t, slackOnly(db, c, slack.NewSender("xoxb-test", api.url(), nil)))
+			step(t, n, c, at)
+			step(t, n, c, at.Add(30*time.Second))
+			d := pending(t, db, "slack")
+			if posts, _ := api.calls(); posts != tt.posts || (d.State == storage.StateSent) != tt.sent {
+				t.Errorf("%d posts, row %s (%s); want %d posts, sent %v", posts, d.State, d.LastError, tt.posts, tt.sent)
+			}
+		})
+	}
+}
+
 // TestSlackRateLimitHeldAcrossProcesses (issue 10.3): two processes on one database
 // deliver ten P1 notices; Slack answers the first post of one of them 429 with
 // Retry-After: 30. The hold is in the database, so the other process does not post

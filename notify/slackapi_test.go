@@ -47,6 +47,8 @@ type slackAPI struct {
 	slow time.Duration    // answerSlow's delay
 	// answer decides the answer to the nth chat.postMessage (from 1), per token.
 	answer func(n int, token string) answer
+	// historyError, when set, is conversations.history's ok:false error.
+	historyError string
 
 	mu        sync.Mutex
 	posts     int
@@ -147,6 +149,11 @@ func (s *slackAPI) history(w http.ResponseWriter, form url.Values) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.histories++
+	if s.historyError != "" {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"ok":false,"error":%q}`, s.historyError)
+		return
+	}
 	oldest, _ := strconv.ParseFloat(form.Get("oldest"), 64)
 	var msgs []apiMessage
 	for _, m := range slices.Backward(s.channels[form.Get("channel")]) {

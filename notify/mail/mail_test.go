@@ -224,6 +224,7 @@ func TestRequiredTLSRefusesPlainServer(t *testing.T) {
 		if len(b.got) != 0 {
 			t.Errorf("%s: the server got %d messages in clear", u, len(b.got))
 		}
+		t.Logf("%s: %v", u, err)
 	}
 }
 
