@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -31,17 +32,37 @@ type Sender interface {
 	Send(ctx context.Context, channel string, r commands.Reply, thread string) (string, error)
 }
 
+// Finder is a Sender that can tag a message with its outbox key and find it again
+// (notify/slack.Sender: the message's metadata, conversations.history). A try after
+// one whose outcome is unknown (a timeout, a reset connection, a 5xx, a killed
+// process) first looks for the message and, when it is there, takes it as sent.
+type Finder interface {
+	Sender
+	// SendKeyed posts r to channel, tagged with key.
+	SendKeyed(ctx context.Context, channel string, r commands.Reply, key string) (string, error)
+	// Find looks for the message tagged with key that was posted to channel since
+	// `since`, and gives its id.
+	Find(ctx context.Context, channel, key string, since time.Time) (ref string, found bool, err error)
+}
+
 // Mailer sends one mail (notify/mail.Mailer).
 type Mailer interface {
 	Send(ctx context.Context, m mail.Message) error
 }
 
-// Platform is a chat platform's sender and how to read its rate limits.
+// Platform is a chat platform's sender and how to read its failures.
 type Platform struct {
 	Sender Sender
 	// RetryAfter reports that err is a rate limit and how long to wait before the next
 	// message to this platform (slack.RetryAfter, teams.RetryAfter); nil: never.
 	RetryAfter func(error) (time.Duration, bool)
+	// Rejected reports that err is the platform's clear answer that it did not post
+	// the message (slack.Rejected): the next try need not look for it. Nil: any failure
+	// but a rate limit leaves the outcome unknown.
+	Rejected func(error) bool
+	// PerChannel: the platform limits the rate per conversation (Teams), so a rate limit
+	// holds only the channel it came from, not the whole platform (Slack).
+	PerChannel bool
 }
 
 // Channel is a chat channel on a platform.
@@ -75,7 +96,7 @@ type Store interface {
 	AnnounceEscalations(ctx context.Context, decide func(sla.Ticket, storage.Escalation) []storage.Notification) (int, error)
 	Decided(ctx context.Context, ticket, kind string, slot int64) (bool, error)
 	OutboxStart(ctx context.Context, now time.Time) (time.Time, error)
-	Claim(ctx context.Context, owner string, now time.Time, lease time.Duration, platforms []string) (storage.Delivery, bool, error)
+	Claim(ctx context.Context, owner string, now time.Time, lease time.Duration, c storage.Claimable) (storage.Delivery, bool, error)
 	MarkSent(ctx context.Context, id int64, owner string, at time.Time, ref string) error
 	MarkFailed(ctx context.Context, id int64, owner string, f storage.Failure) error
 	OutboxDepth(ctx context.Context) ([]storage.Depth, error)
@@ -105,12 +126,18 @@ type Options struct {
 	// minimal rendering of the clocks.
 	Card func(t sla.Ticket, l commands.Lang, now time.Time) commands.Reply
 
-	Clock       Clock         // nil: the wall clock
-	Interval    time.Duration // between scheduler passes in Run; 30s
-	Poll        time.Duration // a worker's wait when nothing is due; 2s
-	Workers     int           // delivery workers in Run; 2
-	Lease       time.Duration // how long a claimed row is a worker's; 5m
-	SendTimeout time.Duration // one send; 1m, and at most half the lease
+	Clock    Clock         // nil: the wall clock
+	Interval time.Duration // between scheduler passes in Run; 30s
+	Poll     time.Duration // a worker's wait when nothing is due; 2s
+	Workers  int           // delivery workers in Run; 2
+	// Lease is how long a claimed row is a worker's (5m); SendTimeout bounds one try
+	// (1m, at most half the lease), the look for an earlier try included, so that a
+	// try ends well before another process may take its row. Give the senders HTTP
+	// clients without a shorter timeout of their own (slack.NewSender's default): an
+	// answer that comes late but within SendTimeout is a success, not a failure to
+	// retry.
+	Lease       time.Duration
+	SendTimeout time.Duration
 	MaxAttempts int           // failed tries before a row is parked; 8
 	Backoff     time.Duration // the wait after the first failure, doubling, up to 1h; 30s
 	Owner       string        // this process in the leases; "" = host:pid:random
@@ -122,6 +149,7 @@ type Notifier struct {
 	o         Options
 	log       *slog.Logger
 	customers map[string]Customer
+	sendable  []string // the platforms with a sender, and mail with a mailer
 	metrics   *metrics
 	wake      chan struct{}
 
@@ -129,8 +157,7 @@ type Notifier struct {
 	first   time.Time // the outbox's first pass ever (OutboxStart)
 
 	mu      sync.Mutex
-	held    map[string]time.Time // platform → rate limited until
-	skipped map[string]bool      // platforms without a sender, logged once
+	skipped map[string]bool // platforms without a sender, logged once
 }
 
 // New checks o and fills in the defaults.
@@ -184,10 +211,17 @@ func New(o Options) (*Notifier, error) {
 		o.Owner = owner()
 	}
 	n := &Notifier{o: o, log: o.Logger, customers: make(map[string]Customer), metrics: newMetrics(o.Store),
-		wake: make(chan struct{}, o.Workers), held: make(map[string]time.Time), skipped: make(map[string]bool)}
+		wake: make(chan struct{}, o.Workers), skipped: make(map[string]bool)}
 	for _, c := range o.Customers {
 		n.customers[strings.ToLower(c.ID)] = c
 	}
+	for name := range o.Platforms {
+		n.sendable = append(n.sendable, name)
+	}
+	if o.Mailer != nil {
+		n.sendable = append(n.sendable, PlatformMail)
+	}
+	slices.Sort(n.sendable)
 	return n, nil
 }
 

@@ -81,12 +81,17 @@ func (n *Notifier) updateStages(cal *sla.Calendar, u *sla.Updates, now time.Time
 	return []stage{mk(KindUpdateOverdue, last, last), mk(KindUpdateDue, next, next.Add(-lead))}
 }
 
-// window gives when a notice due at t may go out: at t within the service window of
-// the ticket's tier or at its very closing instant (a target ending at 17:00, R3.5),
-// else at the next opening (R3.2, R3.3): nothing at night, in weekends or on holidays,
-// unless it is a P1.
-func window(cal *sla.Calendar, t time.Time, p1 bool) time.Time {
-	if p1 || cal.IsOpen(t) || cal.IsOpen(t.Add(-time.Second)) {
+// closingGrace is how long after the service window closes a notice kept to it may
+// still go out: a notice due at the closing instant itself (a target ending at 17:00,
+// R3.5) is decided by the next pass, up to Interval later, and claimed a moment after.
+const closingGrace = time.Minute
+
+// window gives the first instant from t on at which a notice may go out: t itself when
+// it is urgent (any notice of a P1, R7.1) or the service window of the ticket's tier is
+// open (or closed less than closingGrace ago), else the next opening (R3.2, R3.3):
+// nothing else at night, in weekends or on holidays.
+func window(cal *sla.Calendar, t time.Time, urgent bool) time.Time {
+	if urgent || cal.IsOpen(t) || cal.IsOpen(t.Add(-closingGrace)) {
 		return t
 	}
 	return cal.NextOpen(t)
@@ -98,7 +103,18 @@ func window(cal *sla.Calendar, t time.Time, p1 bool) time.Time {
 // true goes out. A stage that could go out before start, the outbox's first pass ever,
 // is history and gives nothing: the first start of the bot does not flood the channels
 // with the warnings of old tickets.
+//
+// A notice that is not a P1's goes out at the later of now and the next opening of the
+// window, evaluated now, not at its own due time: one decided late (after downtime, or
+// on an event that came in late) at 21:30 waits for the morning (R3.2). Its messages
+// keep to the window when they are retried too (Notification.Window).
 func (n *Notifier) decide(r storage.Running, now, start time.Time) []storage.Notification {
+	cal := n.o.Calendars.For(r.Tier)
+	urgent := r.Priority == sla.P1
+	at, kept := window(cal, now, urgent), string(cal.Tier())
+	if urgent {
+		kept = ""
+	}
 	var out []storage.Notification
 	for _, tr := range n.stages(r, now) {
 		var pick *stage
@@ -111,8 +127,8 @@ func (n *Notifier) decide(r storage.Running, now, start time.Time) []storage.Not
 		if pick == nil || pick.send.Before(start) {
 			continue
 		}
-		out = append(out, storage.Notification{Ticket: r.Key, Kind: pick.kind, Slot: pick.slot.Unix(), At: now,
-			Messages: n.ticketMessages(r, *pick, now)})
+		out = append(out, storage.Notification{Ticket: r.Key, Kind: pick.kind, Slot: pick.slot.Unix(), At: at,
+			Window: kept, Messages: n.ticketMessages(r, *pick, now)})
 	}
 	return out
 }

@@ -30,7 +30,7 @@ func TestClaimLease(t *testing.T) {
 	ctx := context.Background()
 	at := dt(2026, 7, 6, 9, 0)
 	db := outbox(t, at)
-	slack := []string{"slack"}
+	slack := storage.Claimable{Platforms: []string{"slack"}}
 	if _, ok, err := db.Claim(ctx, "a", at.Add(-time.Second), time.Minute, slack); ok || err != nil {
 		t.Fatalf("claimed a row before it is due (%v)", err)
 	}
@@ -65,7 +65,7 @@ func TestClaimLease(t *testing.T) {
 	if _, ok, _ := db.Claim(ctx, "c", late.Add(time.Hour), time.Minute, slack); ok {
 		t.Error("claimed a sent row")
 	}
-	teams, ok, err := db.Claim(ctx, "c", late, time.Minute, []string{"teams", "mail"})
+	teams, ok, err := db.Claim(ctx, "c", late, time.Minute, storage.Claimable{Platforms: []string{"teams", "mail"}})
 	if !ok || err != nil || teams.Platform != "teams" || teams.Kind != "digest" {
 		t.Errorf("claim on teams = %+v, %v, %v", teams, ok, err)
 	}
@@ -84,7 +84,7 @@ func TestMarkFailed(t *testing.T) {
 	ctx := context.Background()
 	at := dt(2026, 7, 6, 9, 0)
 	db := outbox(t, at)
-	slack := []string{"slack"}
+	slack := storage.Claimable{Platforms: []string{"slack"}}
 	claim := func(now time.Time) storage.Delivery {
 		t.Helper()
 		d, ok, err := db.Claim(ctx, "w", now, time.Minute, slack)

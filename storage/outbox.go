@@ -15,8 +15,11 @@ type Notification struct {
 	Kind   string
 	// Slot is the unix second the notification is due at, or an escalation's level.
 	Slot int64
-	// At is when it was decided: its messages may go out from then. Zero: Options.Now.
+	// At is when its messages may go out, from when it was decided. Zero: Options.Now.
 	At time.Time
+	// Window is the tier (sla.Tier) whose service window its messages keep to: they
+	// are sent only while it is open, retries too (R3.2). "": any time.
+	Window string
 	// Messages gives what to send and where. It is called only when the notification
 	// is new, inside the transaction that stores it, so it must not call the DB; nil or
 	// an empty result records the decision with nothing to send.
@@ -140,8 +143,12 @@ func insertNotification(ctx context.Context, tx *sql.Tx, nt Notification, now ti
 	if !nt.At.IsZero() {
 		now = nt.At
 	}
-	res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO notifications (ticket, kind, slot, decided_at)
-		VALUES (?, ?, ?, ?)`, nt.Ticket, nt.Kind, nt.Slot, formatTime(now))
+	var window any
+	if nt.Window != "" {
+		window = nt.Window
+	}
+	res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO notifications (ticket, kind, slot, decided_at, service_window)
+		VALUES (?, ?, ?, ?, ?)`, nt.Ticket, nt.Kind, nt.Slot, formatTime(now), window)
 	if err != nil {
 		return false, fmt.Errorf("notification %s %s: %w", nt.Ticket, nt.Kind, err)
 	}

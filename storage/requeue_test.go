@@ -14,7 +14,7 @@ func TestRequeue(t *testing.T) {
 	ctx := context.Background()
 	at := dt(2026, 7, 6, 9, 0)
 	db := outbox(t, at)
-	d, ok, err := db.Claim(ctx, "w", at, time.Minute, []string{"slack"})
+	d, ok, err := db.Claim(ctx, "w", at, time.Minute, storage.Claimable{Platforms: []string{"slack"}})
 	if !ok || err != nil {
 		t.Fatal(ok, err)
 	}
@@ -30,7 +30,7 @@ func TestRequeue(t *testing.T) {
 	}
 	var back storage.Delivery
 	for {
-		c, ok, err := db.Claim(ctx, "w", later, time.Minute, []string{"slack"})
+		c, ok, err := db.Claim(ctx, "w", later, time.Minute, storage.Claimable{Platforms: []string{"slack"}})
 		if err != nil || !ok {
 			t.Fatalf("the requeued row was not claimed (%v)", err)
 		}

@@ -14,7 +14,7 @@ import (
 )
 
 var (
-	_ notify.Sender = (*slack.Sender)(nil)
+	_ notify.Finder = (*slack.Sender)(nil)
 	_ notify.Sender = (*teams.Sender)(nil)
 	_ notify.Mailer = (*mail.Mailer)(nil)
 )
@@ -34,10 +34,11 @@ func (a *app) wireNotify(w *wiring, k *hooks, h *commands.Handler, bot *teams.Bo
 	cfg, getenv := a.cfg, w.getenv
 	platforms := map[string]notify.Platform{}
 	if tok := getenv("SLACK_BOT_TOKEN"); tok != "" {
-		platforms[notify.PlatformSlack] = notify.Platform{Sender: slack.NewSender(tok, getenv("SLACK_API_URL"), nil), RetryAfter: slack.RetryAfter}
+		platforms[notify.PlatformSlack] = notify.Platform{Sender: slack.NewSender(tok, getenv("SLACK_API_URL"), nil),
+			RetryAfter: slack.RetryAfter, Rejected: slack.Rejected}
 	}
 	if bot != nil {
-		platforms[notify.PlatformTeams] = notify.Platform{Sender: bot.Sender(), RetryAfter: teams.RetryAfter}
+		platforms[notify.PlatformTeams] = notify.Platform{Sender: bot.Sender(), RetryAfter: teams.RetryAfter, PerChannel: true}
 	}
 	var mailer notify.Mailer
 	if u := getenv("SMTP_URL"); u != "" {

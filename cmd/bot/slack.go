@@ -28,6 +28,7 @@ func (a *app) wireSlack(w *wiring, h *commands.Handler) error {
 		UserGroups: append(append([]string{}, a.cfg.Access.Agents...), a.cfg.Access.SDMs...),
 		Logger:     a.log,
 		OnEvent:    func(result string) { w.metrics.Event("slack", result) },
+		Events:     a.db,
 	})
 	if err != nil {
 		return err

@@ -181,8 +181,9 @@ func TestSendUsesSTARTTLSWhenOffered(t *testing.T) {
 }
 
 func TestSendWrongPasswordKeepsItSecret(t *testing.T) {
+	cert, pool := selfSigned(t)
 	b := &backend{user: "bot", pass: "right"}
-	m, err := New("smtp://bot:Wr0ngS3cret@"+startSMTP(t, b, nil), "bot@example.org")
+	m, err := New("smtp://bot:Wr0ngS3cret@"+startSMTP(t, b, cert), "bot@example.org", WithTLSConfig(&tls.Config{RootCAs: pool}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,13 +199,111 @@ func TestSendWrongPasswordKeepsItSecret(t *testing.T) {
 	}
 }
 
+// TestRequiredTLSRefusesPlainServer (issue 10.9): with credentials STARTTLS is required
+// by default, and on request without: a server (or a man in the middle that strips
+// STARTTLS) that does not offer it gets neither the password nor the mail, and the
+// error says why.
+func TestRequiredTLSRefusesPlainServer(t *testing.T) {
+	for _, u := range []string{"smtp://bot:s3cret@%s", "smtp://%s?tls=required"} {
+		b := &backend{}
+		addr := startSMTP(t, b, nil)
+		m, err := New(strings.Replace(u, "%s", addr, 1), "bot@example.org")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Policy() != TLSRequired {
+			t.Errorf("%s: policy %s, want required", u, m.Policy())
+		}
+		err = m.Send(context.Background(), escalation)
+		if err == nil || !strings.Contains(err.Error(), "STARTTLS") || !strings.Contains(err.Error(), "tls=required") {
+			t.Errorf("%s: Send = %v; want a refusal naming STARTTLS and tls=required", u, err)
+		}
+		if err != nil && strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("error shows the password: %v", err)
+		}
+		if len(b.got) != 0 {
+			t.Errorf("%s: the server got %d messages in clear", u, len(b.got))
+		}
+		t.Logf("%s: %v", u, err)
+	}
+}
+
+// TestOpportunisticSendsInClear: tls=opportunistic (the default without credentials)
+// sends in clear to a server without STARTTLS, as asked.
+func TestOpportunisticSendsInClear(t *testing.T) {
+	b := &backend{}
+	m, err := New("smtp://"+startSMTP(t, b, nil)+"?tls=opportunistic", "bot@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Send(context.Background(), escalation); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.got) != 1 || b.got[0].tls {
+		t.Errorf("got %+v; want one message, in clear", b.got)
+	}
+}
+
+// TestStableMessageID: two tries of one message carry one Message-ID, made from its
+// ID and the sender's domain, so a receiver can drop the repeat; without an ID each
+// mail gets its own.
+func TestStableMessageID(t *testing.T) {
+	b := &backend{}
+	m, err := New("smtp://"+startSMTP(t, b, nil), "MAGDA bot <bot@example.org>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyed := escalation
+	keyed.ID = "42.MAGDA-1.escalation.1"
+	for _, msg := range []Message{keyed, keyed, escalation, escalation} {
+		if err := m.Send(context.Background(), msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var ids []string
+	for _, g := range b.got {
+		mm, err := mail.ReadMessage(strings.NewReader(g.data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, mm.Header.Get("Message-ID"))
+	}
+	if len(ids) != 4 || ids[0] != "<42.MAGDA-1.escalation.1@example.org>" || ids[1] != ids[0] {
+		t.Errorf("Message-IDs %q; want <42.MAGDA-1.escalation.1@example.org> twice", ids)
+	}
+	if len(ids) == 4 && (ids[2] == ids[3] || ids[2] == ids[0]) {
+		t.Errorf("Message-IDs without an ID %q, %q: want two new ones", ids[2], ids[3])
+	}
+}
+
 func TestNewRejectsBadURLs(t *testing.T) {
-	for _, u := range []string{"http://host", "smtp://", "smtp://host:99999", "::"} {
+	for _, u := range []string{"http://host", "smtp://", "smtp://host:99999", "::",
+		"smtp://host?tls=maybe", "smtp://host?starttls=1", "smtps://host?tls=none", "smtp://u:pw@host?tls=none"} {
 		if _, err := New(u, "bot@example.org"); err == nil {
 			t.Errorf("New(%q) accepted", u)
 		}
 	}
 	if _, err := New("smtp://u:topsecret@host:x", "bot@example.org"); err == nil || strings.Contains(err.Error(), "topsecret") {
 		t.Errorf("bad port: %v; want an error without the password", err)
+	}
+	if _, err := New("smtp://u:topsecret@host?tls=none", "bot@example.org"); err == nil || strings.Contains(err.Error(), "topsecret") {
+		t.Errorf("tls=none with a password: %v; want an error without the password", err)
+	}
+}
+
+// TestPolicy: the TLS policy each SMTP_URL gets.
+func TestPolicy(t *testing.T) {
+	for u, want := range map[string]string{
+		"smtp://relay":                      TLSOpportunistic,
+		"smtp://relay?tls=none":             TLSNone,
+		"smtp://u:p@host:587":               TLSRequired,
+		"smtp://u:p@host?tls=opportunistic": TLSOpportunistic,
+		"smtps://u:p@host":                  TLSRequired,
+		"smtps://host?tls=required":         TLSRequired,
+	} {
+		m, err := New(u, "bot@example.org")
+		if err != nil || m.Policy() != want {
+			t.Errorf("New(%q): policy %v, %v; want %s", u, m, err, want)
+		}
 	}
 }

@@ -70,8 +70,12 @@ type Options struct {
 	// AckWithin is how long a slash command may run before the acknowledgement says
 	// "working on it" and the answer follows through response_url; 0 is 2 seconds.
 	AckWithin time.Duration
-	// Now is the clock of the signature check; nil is time.Now.
+	// Now is the clock of the signature check and of Events; nil is time.Now.
 	Now func() time.Time
+	// Events remembers the Events API event ids handled, for an hour, so that Slack's
+	// retry of an event is answered once, also when it reaches another replica: give
+	// it the database every replica opens (storage.DB). Nil: in memory, one process.
+	Events EventLog
 }
 
 // App serves Slack: the HTTP endpoints and Socket Mode share one dispatcher. It is safe
@@ -82,7 +86,6 @@ type App struct {
 	http   *http.Client
 	log    *slog.Logger
 	groups *groupCache
-	seen   seen
 	bg     sync.WaitGroup
 
 	commands, interactivity, events http.Handler
@@ -107,6 +110,9 @@ func New(o Options) (*App, error) {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Events == nil {
+		o.Events = &seen{}
 	}
 	a := &App{o: o, send: NewSender(o.BotToken, o.APIURL, o.HTTPClient), http: o.HTTPClient, log: o.Logger}
 	a.groups = newGroupCache(a.send.api, o.UserGroups, o.Now, o.Logger)

@@ -19,9 +19,10 @@ const (
 )
 
 // event handles an Events API event after acknowledging it. Slack sends an event again
-// when it missed the acknowledgement; a repeated event_id is ignored.
+// (X-Slack-Retry-Num) when it missed the acknowledgement, maybe to another replica; an
+// event_id already seen by any process on the EventLog is ignored.
 func (a *App) event(ctx context.Context, ev slackevents.EventsAPIEvent) {
-	if cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent); ok && !a.seen.first(cb.EventID, a.o.Now()) {
+	if cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent); ok && !a.firstEvent(ctx, cb.EventID) {
 		a.result("duplicate")
 		return
 	}
@@ -96,37 +97,60 @@ func (a *App) home(ctx context.Context, e *slackevents.AppHomeOpenedEvent) {
 	}
 }
 
-// seen remembers event ids for a while, so that a retried event is handled once.
+// EventLog remembers ids for the processes sharing it: storage.DB, on the database
+// file every replica opens. The ids are kept `keep` and then forgotten.
+type EventLog interface {
+	FirstSeen(ctx context.Context, source, id string, at time.Time, keep time.Duration) (bool, error)
+}
+
+const (
+	// eventSource names the Events API's ids in the EventLog.
+	eventSource = "slack-events"
+	// seenFor is how long an event id is remembered: Slack retries a failed event three
+	// times within minutes (at once, after one minute, after five).
+	seenFor = time.Hour
+	seenMax = 4096
+)
+
+// firstEvent reports whether the event id is new. When the EventLog fails the event
+// is handled: an answer given twice is better than none.
+func (a *App) firstEvent(ctx context.Context, id string) bool {
+	if id == "" {
+		return true
+	}
+	first, err := a.o.Events.FirstSeen(ctx, eventSource, id, a.o.Now(), seenFor)
+	if err != nil {
+		a.log.Error("slack: event id not recorded; handling the event", "event_id", id, "err", err)
+		return true
+	}
+	return first
+}
+
+// seen is the EventLog of one process, in memory: the default without a database.
 type seen struct {
 	mu  sync.Mutex
 	ids map[string]time.Time
 }
 
-const (
-	seenFor = 15 * time.Minute // Slack retries within minutes
-	seenMax = 4096
-)
-
-// first reports whether id is new, and remembers it. An empty id is always new.
-func (s *seen) first(id string, now time.Time) bool {
-	if id == "" {
-		return true
-	}
+// FirstSeen reports whether id is new within keep, and remembers it; it keeps at most
+// seenMax ids.
+func (s *seen) FirstSeen(_ context.Context, source, id string, now time.Time, keep time.Duration) (bool, error) {
+	id = source + " " + id
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.ids == nil {
 		s.ids = map[string]time.Time{}
 	}
-	if at, ok := s.ids[id]; ok && now.Sub(at) < seenFor {
-		return false
+	if at, ok := s.ids[id]; ok && now.Sub(at) < keep {
+		return false, nil
 	}
 	if len(s.ids) >= seenMax {
 		for k, at := range s.ids {
-			if now.Sub(at) >= seenFor || len(s.ids) >= seenMax {
+			if now.Sub(at) >= keep || len(s.ids) >= seenMax {
 				delete(s.ids, k)
 			}
 		}
 	}
 	s.ids[id] = now
-	return true
+	return true, nil
 }

@@ -5,12 +5,18 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/commands"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
 )
 
 // eventBody is an Events API event_callback around inner.
@@ -158,5 +164,48 @@ func TestMentionText(t *testing.T) {
 		if got := mentionText(in); got != want {
 			t.Errorf("mentionText(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestEventRetryOtherReplica (issue 10.9): Slack retries an event it got no
+// acknowledgement for (same event_id, X-Slack-Retry-Num) and the retry reaches the
+// other replica. Both replicas keep the ids in the one database file, so the event is
+// answered once; another event is answered at either.
+func TestEventRetryOtherReplica(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "magda.db")
+	var replicas []*testApp
+	for range 2 {
+		db, err := storage.Open(path, storage.Options{Derive: func(evs []sla.Event) sla.Ticket { return sla.Replay(evs, tierOf, cals) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		replicas = append(replicas, newTestApp(t, func(o *Options) { o.Events = db }))
+	}
+	mention := eventBody("Ev42", mentionEvent("<@UBOT> sla MAGDA-1", "1783600000.004200", ""))
+	retry := sign(secret, time.Now(), mention)
+	retry.Set("X-Slack-Retry-Num", "1")
+	retry.Set("X-Slack-Retry-Reason", "http_timeout")
+	for i, w := range []*httptest.ResponseRecorder{
+		replicas[0].post(t, PathEvents, "application/json", mention),
+		replicas[1].postWith(PathEvents, "application/json", mention, retry),
+		replicas[1].post(t, PathEvents, "application/json", eventBody("Ev43", mentionEvent("<@UBOT> sla MAGDA-2", "1783600000.004300", ""))),
+	} {
+		if w.Code != http.StatusOK {
+			t.Errorf("request %d: status %d; want 200 (an acknowledgement, or Slack retries)", i, w.Code)
+		}
+	}
+	var answers []string
+	for _, r := range replicas {
+		r.Wait()
+		for _, c := range r.slack.callsTo("chat.postMessage") {
+			answers = append(answers, c.Form.Get("thread_ts"))
+		}
+	}
+	if want := []string{"1783600000.004200", "1783600000.004300"}; !cmp.Equal(answers, want) {
+		t.Errorf("answers in threads %v; want %v: each event answered once", answers, want)
+	}
+	if got := replicas[1].results.list(); !slices.Contains(got, "duplicate") {
+		t.Errorf("the second replica's results %v; want the retry counted as a duplicate", got)
 	}
 }

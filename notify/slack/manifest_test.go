@@ -201,8 +201,10 @@ func TestManifestEvents(t *testing.T) {
 func TestManifestScopes(t *testing.T) {
 	need := []string{
 		"app_mentions:read", // app_mention
+		"channels:history",  // conversations.history (Sender.Find), public channels
 		"chat:write",        // chat.postMessage, chat.postEphemeral
 		"commands",          // /magda
+		"groups:history",    // conversations.history (Sender.Find), private channels
 		"usergroups:read",   // usergroups.users.list (Options.UserGroups)
 	}
 	got := slices.Sorted(slices.Values(readManifest(t).OAuth.Scopes.Bot))

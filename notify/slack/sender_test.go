@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -82,5 +83,110 @@ func TestRetryAfter(t *testing.T) {
 	}
 	if _, ok := RetryAfter(errors.New("x")); ok {
 		t.Error("RetryAfter of a plain error")
+	}
+}
+
+// TestSendKeyedFind: a keyed message carries the key in its metadata; Find reads the
+// channel's history from `since` with the metadata, page after page, and finds it by
+// the key alone, not by another key or a message without metadata.
+func TestSendKeyedFind(t *testing.T) {
+	var history []url.Values
+	var posted url.Values
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/api/chat.postMessage":
+			posted = r.PostForm
+			w.Write([]byte(`{"ok":true,"channel":"C1","ts":"1783600000.000100"}`))
+		case "/api/conversations.history":
+			history = append(history, r.PostForm)
+			meta := func(key string) string {
+				return `"metadata":{"event_type":"magda_notification","event_payload":{"key":"` + key + `"}}`
+			}
+			switch r.PostForm.Get("cursor") {
+			case "":
+				w.Write([]byte(`{"ok":true,"has_more":true,"response_metadata":{"next_cursor":"p2"},"messages":[
+					{"ts":"1783600009.000000","text":"people"},{"ts":"1783600008.000000",` + meta("7.MAGDA-2.p1_reported.1") + `}]}`))
+			case "p2":
+				w.Write([]byte(`{"ok":true,"has_more":false,"messages":[{"ts":"1783600007.000000",` + meta("7.MAGDA-1.p1_reported.1") + `}]}`))
+			}
+		}
+	}))
+	defer srv.Close()
+	s := NewSender("xoxb-test", srv.URL+"/api/", nil)
+	ctx := context.Background()
+	if _, err := s.SendKeyed(ctx, "C1", commands.Reply{Title: "P1 reported"}, "7.MAGDA-1.p1_reported.1"); err != nil {
+		t.Fatal(err)
+	}
+	if got := posted.Get("metadata"); got != `{"event_type":"magda_notification","event_payload":{"key":"7.MAGDA-1.p1_reported.1"}}` {
+		t.Errorf("metadata %s", got)
+	}
+	since := time.Unix(1783600000, 0)
+	ts, found, err := s.Find(ctx, "C1", "7.MAGDA-1.p1_reported.1", since)
+	if err != nil || !found || ts != "1783600007.000000" {
+		t.Fatalf("Find = %q, %v, %v; want the message on the second page", ts, found, err)
+	}
+	if len(history) != 2 || history[0].Get("oldest") != "1783600000.000000" || history[0].Get("include_all_metadata") != "1" || history[0].Get("channel") != "C1" {
+		t.Errorf("history calls %v", history)
+	}
+	if _, found, err := s.Find(ctx, "C1", "8.MAGDA-3.p1_reported.1", since); found || err != nil {
+		t.Errorf("Find of an unknown key = %v, %v; want not found", found, err)
+	}
+}
+
+// TestFindBounded: a history longer than Find reads is an error, not "not found".
+func TestFindBounded(t *testing.T) {
+	calls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"ok":true,"has_more":true,"response_metadata":{"next_cursor":"more"},"messages":[{"ts":"1.0","text":"x"}]}`))
+	}))
+	defer srv.Close()
+	_, found, err := NewSender("xoxb-test", srv.URL+"/api/", nil).Find(context.Background(), "C1", "k", time.Unix(0, 0))
+	if err == nil || found || calls != findPages {
+		t.Errorf("Find over an endless history = %v, %v after %d calls; want an error after %d", found, err, calls, findPages)
+	}
+}
+
+// TestRejected: only Slack's clear refusals say nothing was posted; a 500, a timeout,
+// a rate limit and the errors after which Slack may have done part of the call do not.
+func TestRejected(t *testing.T) {
+	tests := []struct {
+		name     string
+		handle   http.HandlerFunc
+		rejected bool
+	}{
+		{"channel_not_found", func(w http.ResponseWriter, r *http.Request) {
+			w.Write([]byte(`{"ok":false,"error":"channel_not_found"}`))
+		}, true},
+		{"not_in_channel", func(w http.ResponseWriter, r *http.Request) {
+			w.Write([]byte(`{"ok":false,"error":"not_in_channel"}`))
+		}, true},
+		{"internal_error", func(w http.ResponseWriter, r *http.Request) {
+			w.Write([]byte(`{"ok":false,"error":"internal_error"}`))
+		}, false},
+		{"500", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusInternalServerError) }, false},
+		{"429", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+		}, false},
+		{"timeout", func(w http.ResponseWriter, r *http.Request) { time.Sleep(200 * time.Millisecond) }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(tt.handle)
+			defer srv.Close()
+			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+			defer cancel()
+			_, err := NewSender("xoxb-test", srv.URL+"/api/", nil).SendKeyed(ctx, "C1", commands.Reply{Title: "x"}, "k")
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if got := Rejected(err); got != tt.rejected {
+				t.Errorf("Rejected(%v) = %v, want %v", err, got, tt.rejected)
+			}
+		})
 	}
 }

@@ -35,7 +35,10 @@ type Options struct {
 	// not counted.
 	OnResult func(result string)
 
-	HTTPClient *http.Client // nil: a client with a 30-second timeout
+	// HTTPClient nil: one without a timeout of its own; every call has a deadline in its
+	// context (an answer 12 s, a key fetch 10 s, a proactive send notify's SendTimeout),
+	// so that a slow answer within it is a success, not a failure the outbox posts again.
+	HTTPClient *http.Client
 	Logger     *slog.Logger // nil: discard
 	// Now and Sleep are the clock; nil: the wall clock and real timers. Tests step them.
 	Now   func() time.Time
@@ -68,7 +71,7 @@ func New(o Options) (*Bot, error) {
 		o.TokenURL = DefaultTokenURL
 	}
 	if o.HTTPClient == nil {
-		o.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+		o.HTTPClient = &http.Client{}
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
