@@ -1,6 +1,7 @@
 package sla
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -188,5 +189,33 @@ func TestTicket_R7_EscalationsAreStepsByLevel(t *testing.T) {
 	}
 	if s := tk.Escalations[1]; s.Level != 2 || s.By != "api" || !s.At.Equal(oct(5, 10, 0)) {
 		t.Errorf("second step %+v; want level 2 by api at 10:00", s)
+	}
+}
+
+// TestDecodeEventRefusesWhatCannotBeCounted: instants outside the calendar's years,
+// year 1 included, and keys that are not of the key syntax are refused with a reason
+// naming the field, in one line.
+func TestDecodeEventRefusesWhatCannotBeCounted(t *testing.T) {
+	body := func(key, at string) string {
+		return `{"ticket":"` + key + `","type":"responded","at":"` + at + `"}`
+	}
+	for name, tc := range map[string]struct{ body, want string }{
+		"year 1":           {body("MAGDA-1", "0001-01-01T00:00:00Z"), `field "at": 0001-01-01T00:00:00Z is outside`},
+		"year 1900":        {body("MAGDA-1", "1900-03-01T09:00:00+01:00"), `field "at": 1900-03-01`},
+		"year 2200":        {body("MAGDA-1", "2200-03-01T09:00:00+01:00"), `field "at": 2200-03-01`},
+		"year 9999":        {body("MAGDA-1", "9999-12-31T23:59:59Z"), `field "at": 9999-12-31`},
+		"newline in a key": {body(`MAGDA-1\n`, "2026-03-02T09:00:00Z"), `ticket key "MAGDA-1\n"`},
+		"bidi in a key":    {body("MAGDA-\u202e1", "2026-03-02T09:00:00Z"), `ticket key`},
+		"two dashes":       {body("MAGDA-1-2", "2026-03-02T09:00:00Z"), `ticket key "MAGDA-1-2"`},
+		"long field name":  {`{"` + strings.Repeat("x", 5000) + `":1}`, `unknown field "xxxxxxxx`},
+	} {
+		_, err := DecodeEvent([]byte(tc.body))
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.ContainsAny(err.Error(), "\n") || len(err.Error()) > 300 {
+			t.Errorf("%s: %v; want one short line with %q", name, err, tc.want)
+		}
+	}
+	e, err := DecodeEvent([]byte(body(" magda-7 ", "2026-03-02T09:00:00Z")))
+	if err != nil || e.Ticket != "MAGDA-7" {
+		t.Errorf("a key in lower case with spaces: %q, %v; want MAGDA-7", e.Ticket, err)
 	}
 }

@@ -121,6 +121,9 @@ func DecodeEvent(data []byte) (Event, error) {
 	if err := json.Unmarshal(data, &fields); err == nil {
 		for name := range fields {
 			if !wireFields[name] {
+				if len(name) > 40 {
+					name = strings.ToValidUTF8(name[:40], "?") + "…"
+				}
 				return Event{}, invalid("unknown field %q", name)
 			}
 		}
@@ -187,8 +190,9 @@ func jsonReason(err error) string {
 }
 
 func (w wireEvent) event() (Event, error) {
-	e := Event{ID: strings.TrimSpace(w.ID), Ticket: strings.TrimSpace(w.Ticket), Type: EventType(w.Type),
-		Customer: strings.TrimSpace(w.Customer), Motivation: w.Motivation, Reason: w.Reason, By: w.By}
+	// Spaces around a key or an id are forgiven; any other character is the key's own.
+	e := Event{ID: strings.Trim(w.ID, " "), Ticket: strings.Trim(w.Ticket, " "), Type: EventType(w.Type),
+		Customer: strings.Trim(w.Customer, " "), Motivation: w.Motivation, Reason: w.Reason, By: w.By}
 	if e.Ticket == "" {
 		return Event{}, invalid(`missing required field "ticket"`)
 	}
@@ -209,6 +213,9 @@ func (w wireEvent) event() (Event, error) {
 	at, err := time.Parse(time.RFC3339, w.At)
 	if err != nil {
 		return Event{}, invalid(`field "at": %q is not RFC 3339 with an offset`, w.At)
+	}
+	if err := CheckInstant(at); err != nil { // also year 1, which Go reads as no time
+		return Event{}, invalid(`field "at": %v`, err)
 	}
 	e.At = at
 	if e.Env, err = ParseEnv(w.Env); err != nil {
