@@ -71,20 +71,14 @@ func openApp(s settings, log *slog.Logger) (*app, error) {
 	if n, ran, err := db.RederiveFor(context.Background(), fingerprint(cfg)); err != nil {
 		db.Close()
 		return nil, err
-	} else if ran {
-		if n > 0 {
-			log.Info("ticket states re-derived for this configuration", "changed", n)
-		}
-		if err := reportTiers(context.Background(), db, cfg, log); err != nil {
-			db.Close()
-			return nil, err
-		}
+	} else if ran && n > 0 {
+		log.Info("ticket states re-derived for this configuration", "changed", n)
 	}
 	return &app{cfg: cfg, cals: cals, db: db, log: log}, nil
 }
 
-// reportTiers says, once per configuration change, which customers changed tier and
-// how many open tickets keep the tier they were created under (R1.1), and which stored
+// reportTiers says at start-up, one line per customer, which customers changed tier and
+// how many open tickets keep the tier they were created under (R1.1), and which open
 // tickets belong to a customer no longer configured, with the tier they keep.
 func reportTiers(ctx context.Context, db *storage.DB, cfg *config.Config, log *slog.Logger) error {
 	tiers, err := db.CustomerTiers(ctx)
@@ -95,11 +89,11 @@ func reportTiers(ctx context.Context, db *storage.DB, cfg *config.Config, log *s
 		now, ok := cfg.TierOf(t.Customer)
 		switch {
 		case !ok:
-			log.Warn("stored tickets of a customer no longer configured keep their tier",
-				"customer", t.Customer, "tier", t.Tier, "tickets", t.Tickets, "open", t.OpenCount)
-		case now != t.Tier && t.OpenCount > 0:
+			log.Warn("open tickets of a customer no longer configured keep their tier",
+				"customer", t.Customer, "tier", t.Tier, "open", t.Open)
+		case now != t.Tier:
 			log.Info("customer changed tier: open tickets keep the tier they were created under",
-				"customer", t.Customer, "kept", t.Tier, "configured", now, "open", t.OpenCount)
+				"customer", t.Customer, "kept", t.Tier, "configured", now, "open", t.Open)
 		}
 	}
 	return nil
@@ -144,6 +138,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer a.db.Close()
+	if err := reportTiers(context.WithoutCancel(ctx), a.db, a.cfg, log); err != nil {
+		return err
+	}
 
 	lns, err := listen(s.addr, lim)
 	if err != nil {
