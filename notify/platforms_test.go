@@ -2,22 +2,17 @@ package notify_test
 
 import (
 	"context"
-	"errors"
 	"io"
-	"mime"
-	"mime/quotedprintable"
-	"net"
 	"net/http"
-	netmail "net/mail"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-smtp"
 	"github.com/slack-go/slack/slacktest"
 
+	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/smtptest"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/notify"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/notify/mail"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/notify/slack"
@@ -97,72 +92,13 @@ func TestSlackRateLimit(t *testing.T) {
 	}
 }
 
-// smtpBackend is a loopback SMTP server's store of what it received.
-type smtpBackend struct {
-	mu  sync.Mutex
-	got []smtpMessage
-}
-
-type smtpMessage struct {
-	from    string
-	to      []string
-	subject string
-	body    string
-}
-
-type smtpSession struct {
-	b   *smtpBackend
-	cur smtpMessage
-}
-
-func (b *smtpBackend) NewSession(*smtp.Conn) (smtp.Session, error) { return &smtpSession{b: b}, nil }
-func (s *smtpSession) Mail(from string, _ *smtp.MailOptions) error { s.cur.from = from; return nil }
-func (s *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.cur.to = append(s.cur.to, to)
-	return nil
-}
-func (s *smtpSession) Reset()        { s.cur = smtpMessage{} }
-func (s *smtpSession) Logout() error { return nil }
-func (s *smtpSession) Data(r io.Reader) error {
-	m, err := netmail.ReadMessage(r)
-	if err != nil {
-		return err
-	}
-	var text io.Reader = m.Body
-	if strings.EqualFold(m.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
-		text = quotedprintable.NewReader(m.Body)
-	}
-	body, err := io.ReadAll(text)
-	if err != nil {
-		return err
-	}
-	s.cur.subject, err = new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
-	if err != nil {
-		return errors.New("subject: " + err.Error())
-	}
-	s.cur.body = string(body)
-	s.b.mu.Lock()
-	s.b.got = append(s.b.got, s.cur)
-	s.b.mu.Unlock()
-	return nil
-}
-
 // TestEscalationMail (R7): the escalation mail goes through the real Mailer to a real
 // SMTP server on loopback: to Service Delivery, with ESCALATIE and the key in the
 // subject and the SLA card in the body, once however often the escalation is reported.
 func TestEscalationMail(t *testing.T) {
 	ctx := context.Background()
-	b := &smtpBackend{}
-	s := smtp.NewServer(b)
-	s.Domain, s.AllowInsecureAuth = "localhost", true
-	s.ReadTimeout, s.WriteTimeout = 10*time.Second, 10*time.Second
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go s.Serve(ln)
-	defer s.Close()
-	mailer, err := mail.New("smtp://"+ln.Addr().String(), "magda-sla-bot@vlaanderen.be")
+	srv := smtptest.Start(t)
+	mailer, err := mail.New("smtp://"+srv.Addr, "magda-sla-bot@vlaanderen.be")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,21 +115,20 @@ func TestEscalationMail(t *testing.T) {
 	if _, err := n.Deliver(ctx, c.Now()); err != nil {
 		t.Fatal(err)
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if len(b.got) != 1 {
-		t.Fatalf("the SMTP server got %d mails, want 1", len(b.got))
+	got := srv.Messages()
+	if len(got) != 1 {
+		t.Fatalf("the SMTP server got %d mails, want 1", len(got))
 	}
-	m := b.got[0]
-	if m.from != "magda-sla-bot@vlaanderen.be" || len(m.to) != 1 || m.to[0] != serviceDelivery {
-		t.Errorf("envelope from %s to %v; want to %s", m.from, m.to, serviceDelivery)
+	m := got[0]
+	if m.From != "magda-sla-bot@vlaanderen.be" || len(m.To) != 1 || m.To[0] != serviceDelivery {
+		t.Errorf("envelope from %s to %v; want to %s", m.From, m.To, serviceDelivery)
 	}
-	if want := "ESCALATIE MAGDA-42: MAGDA-42 · P2 incident · Agentschap X (level 1)"; m.subject != want {
-		t.Errorf("subject %q, want %q", m.subject, want)
+	if want := "ESCALATIE MAGDA-42: MAGDA-42 · P2 incident · Agentschap X (level 1)"; m.Subject != want {
+		t.Errorf("subject %q, want %q", m.Subject, want)
 	}
 	for _, part := range []string{"by carol", "customer blocked for two days", "Resolution:", "Escalation:"} {
-		if !strings.Contains(m.body, part) {
-			t.Errorf("body lacks %q:\n%s", part, m.body)
+		if !strings.Contains(m.Body, part) {
+			t.Errorf("body lacks %q:\n%s", part, m.Body)
 		}
 	}
 }
