@@ -2,7 +2,6 @@ package schemas
 
 import (
 	"fmt"
-	"os"
 	"runtime"
 	"strings"
 	"sync"
@@ -123,18 +122,28 @@ func TestBlocks(t *testing.T) {
 	}
 }
 
-// TestManifest: the project's manifest.yml is valid, and a misspelt key is not.
+// TestManifest: a manifest Slack takes passes, and a misspelt key or too long a name
+// does not.
 func TestManifest(t *testing.T) {
-	m, err := os.ReadFile("../../manifest.yml")
-	if err != nil {
-		t.Fatal(err)
+	good := `_metadata: {major_version: 1, minor_version: 1}
+display_information: {name: MAGDA SLA}
+features:
+  bot_user: {display_name: magda}
+  slash_commands:
+    - {command: /magda, url: "https://YOUR-HOST/slack/commands", description: SLA}
+oauth_config: {scopes: {bot: [commands]}}
+`
+	if got := failures(func(t testing.TB) { Manifest(t, []byte(good)) }); len(got) > 0 {
+		t.Errorf("a good manifest: %q", got)
 	}
-	if got := failures(func(t testing.TB) { Manifest(t, m) }); len(got) > 0 {
-		t.Errorf("manifest.yml: %q", got)
-	}
-	bad := strings.Replace(string(m), "display_information:", "display_informations:", 1)
-	if got := failures(func(t testing.TB) { Manifest(t, []byte(bad)) }); len(got) == 0 {
-		t.Error("a misspelt key passes")
+	for _, bad := range []string{
+		strings.Replace(good, "display_information:", "display_informations:", 1),
+		strings.Replace(good, "MAGDA SLA", strings.Repeat("M", 36), 1),
+		strings.Replace(good, "command: /magda", "command: magda", 1),
+	} {
+		if got := failures(func(t testing.TB) { Manifest(t, []byte(bad)) }); len(got) == 0 {
+			t.Errorf("passes:\n%s", bad)
+		}
 	}
 }
 
