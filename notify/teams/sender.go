@@ -44,10 +44,7 @@ type outgoing struct {
 	Attachments []schema.Attachment `json:"attachments"`
 }
 
-func message(r commands.Reply, replyTo string) outgoing {
-	return outgoing{Type: string(schema.Message), ReplyToID: replyTo, Summary: r.Title,
-		Attachments: []schema.Attachment{attachment(r)}}
-}
+func message(r commands.Reply, replyTo string) outgoing { return envelope(r, replyTo, Card(r)) }
 
 // Send posts r to channel (a Teams channel id or a chat's conversation id), in thread
 // when thread is the id of an earlier message there, and gives the new message's id,
