@@ -23,12 +23,14 @@ type CrowdCustomer struct {
 }
 
 // NewCrowd gives customers customers (agency-000, agency-001, …; every other one
-// dedicated) with perCustomer tickets each, reported in the days before now: incidents
-// and questions of every priority, the even ones answered half an hour after they came
-// in, every seventh a TNI incident with a long motivation. Names carry "&" and "—",
-// which grow when escaped or encoded.
+// dedicated) with perCustomer open tickets each, reported on the days before now, so
+// that nearly all are breached or at risk by then: incidents of every priority, every
+// tenth a question, every seventh a TNI incident with a long motivation; the P1s were
+// answered half an hour after they came in. Names carry "&" and "—", which grow when
+// escaped or encoded.
 func NewCrowd(customers, perCustomer int, now time.Time) Crowd {
 	var c Crowd
+	y, m, d := now.Date()
 	for i := range customers {
 		cu := CrowdCustomer{ID: fmt.Sprintf("agency-%03d", i),
 			Name: fmt.Sprintf("Agentschap Innovatie & Ondernemen — afdeling %03d", i), Tier: sla.Standard}
@@ -38,17 +40,17 @@ func NewCrowd(customers, perCustomer int, now time.Time) Crowd {
 		c.Customers = append(c.Customers, cu)
 		for j := range perCustomer {
 			key := fmt.Sprintf("MAGDA-%d", 10000+i*perCustomer+j)
-			at := now.Add(-time.Duration(j+1) * 7 * time.Hour)
+			at := time.Date(y, m, d-3-j, 10+j%6, 0, 0, 0, now.Location())
 			e := sla.Event{ID: key + "-c", Ticket: key, Type: sla.Created, At: at, Customer: cu.ID,
 				Kind: sla.Incident, Priority: sla.Priority(1 + j%4), Env: sla.Prod, Source: sla.Portal}
-			if j%5 == 4 {
+			if j%10 == 9 {
 				e.Kind = sla.Question
 			}
 			if j%7 == 6 {
 				e.Env, e.Motivation = sla.TNI, strings.Repeat("Blocks the yearly tax run for every municipality. ", 8)
 			}
 			c.Events = append(c.Events, e)
-			if j%2 == 0 {
+			if e.Priority == sla.P1 {
 				c.Events = append(c.Events, sla.Event{ID: key + "-r", Ticket: key, Type: sla.Responded, At: at.Add(30 * time.Minute)})
 			}
 		}
