@@ -16,12 +16,13 @@ import (
 
 // A digest lists, per customer, the worst digestLines tickets and counts the rest with
 // the command that lists them all. It is split between customers into messages that
-// fit every platform: Teams, the tighter (28 KB counted in UTF-16, some 60 bytes of card
-// markup per line), takes digestPartText characters of text in digestPartItems
-// customers with room to spare, and Slack's block-text ceiling is twice that. The
-// renderers' fit would still cut a part that does not fit; TestDigestAtScale shows that
-// none has to be. After digestParts messages the customers left are counted in the
-// last, so that a bad morning does not flood the SDMs' channels.
+// fit every platform, at most digestPartItems customers and digestPartText characters
+// of text each: Teams is the tighter (28 KB counted in UTF-16, with some 90 bytes of
+// card markup per line), and there a full part weighs about 20 KB; in Slack it is less
+// than half the block-text ceiling. The renderers' fit would still cut a part that does
+// not fit; TestNoticesAtScale shows that none has to be. After digestParts messages the
+// customers left are counted in the last, so that a bad morning does not flood the
+// SDMs' channels.
 const (
 	digestLines     = 5
 	digestPartText  = 5000
@@ -123,6 +124,23 @@ func (dg *digest) add(n *Notifier, r storage.Running, now time.Time) {
 	}
 }
 
+// item is the customer's part of the digest, and its characters of text.
+func (c *digestCustomer) item(l lang) (commands.Item, int) {
+	it := commands.Item{Status: c.status, Title: fmt.Sprintf(l.pick("%s: %d breached, %d at risk", "%s: %d overschreden, %d in gevaar"),
+		c.name, c.breached, c.atRisk)}
+	for _, line := range c.lines {
+		it.Lines = append(it.Lines, line.text)
+	}
+	if left := c.breached + c.atRisk - len(c.lines); left > 0 {
+		it.Lines = append(it.Lines, fmt.Sprintf(l.pick("… and %d more: `sla %s`", "… en nog %d: `sla %s`"), left, c.id))
+	}
+	size := utf8.RuneCountInString(it.Title)
+	for _, s := range it.Lines {
+		size += utf8.RuneCountInString(s)
+	}
+	return it, size
+}
+
 func rank(s commands.Status) int {
 	switch s {
 	case commands.StatusBreached:
@@ -173,15 +191,7 @@ func (n *Notifier) digestReplies(l lang, dg *digest) []commands.Reply {
 		text  int // of the last part
 	)
 	for i, c := range cs {
-		it := commands.Item{Status: c.status, Title: fmt.Sprintf(l.pick("%s: %d breached, %d at risk", "%s: %d overschreden, %d in gevaar"), c.name, c.breached, c.atRisk)}
-		size := utf8.RuneCountInString(it.Title)
-		for _, line := range c.lines {
-			it.Lines = append(it.Lines, line.text)
-			size += utf8.RuneCountInString(line.text)
-		}
-		if left := c.breached + c.atRisk - len(c.lines); left > 0 {
-			it.Lines = append(it.Lines, fmt.Sprintf(l.pick("… and %d more: `sla %s`", "… en nog %d: `sla %s`"), left, c.id))
-		}
+		it, size := c.item(l)
 		if len(parts) == 0 || text+size > digestPartText || len(parts[len(parts)-1].Items) == digestPartItems {
 			if len(parts) == digestParts {
 				tickets := 0
