@@ -207,7 +207,16 @@ func TestListOrderAndLimit(t *testing.T) {
 	if diff := cmp.Diff(want, keys); diff != "" {
 		t.Errorf("order (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"The 10 due soonest of 17 are shown."}, r.Notes); diff != "" {
-		t.Errorf("notes (-want +got):\n%s", diff)
+	more := "`bot tickets --customer agency-x --open` lists them all."
+	if diff := cmp.Diff([]string{"The 10 due soonest of 17 are shown. " + more}, r.Notes); diff != "" || r.More != more {
+		t.Errorf("notes (-want +got):\n%s\nmore %q", diff, r.More)
+	}
+	// In the customer's channel, to anyone there, the count only: a customer has no
+	// shell on the bot's server.
+	for _, c := range []Caller{customerCaller, staffInX} {
+		r := h.Handle(ctx, c, "sla")
+		if diff := cmp.Diff([]string{"The 10 due soonest of 17 are shown."}, r.Notes); diff != "" || r.More != "" || len(r.Items) != maxItems {
+			t.Errorf("%s in the customer's channel: notes (-want +got):\n%s\nmore %q", c.UserID, diff, r.More)
+		}
 	}
 }

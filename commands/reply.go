@@ -61,9 +61,12 @@ type Reply struct {
 	Facts     []Fact   // label/value pairs
 	Items     []Item   // sub-cards, e.g. one per ticket of a list
 	Notes     []string // small print after the rest (context blocks)
-	Buttons   []Button
-	Form      *Form
-	Error     Code // the error code when Kind is KindError
+	// More says where to see what one message cannot hold ("`sla agency-x` lists a
+	// customer's tickets."): renderers show it when they shorten the reply (Shorten).
+	More    string
+	Buttons []Button
+	Form    *Form
+	Error   Code // the error code when Kind is KindError
 }
 
 // Fact is one label/value pair.

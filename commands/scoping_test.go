@@ -153,6 +153,9 @@ func TestHomeShowsStaffTheUrgentTicketsOnly(t *testing.T) {
 			t.Errorf("home item %q is %q; want only at risk or breached", it.Title, it.Status)
 		}
 	}
+	if want := "`sla CUSTOMER` lists a customer's open tickets."; staff.More != want {
+		t.Errorf("home: more %q, want %q", staff.More, want)
+	}
 	if guest := h.Home(context.Background(), Caller{UserID: outsider, Platform: "slack"}, English); guest.Kind != KindHelp {
 		t.Errorf("a customer's home is %s; want the command list, no tickets", guest.Kind)
 	}

@@ -90,6 +90,10 @@ func (h *Handler) list(ctx context.Context, c Caller, text string, l Lang) (Repl
 	if len(open) == 0 {
 		r.Lines = []string{l.pick("No open tickets.", "Geen open tickets.")}
 	}
+	if _, scoped := h.scope(c); !scoped { // the team's: a customer has no shell on the bot's server
+		r.More = l.pick("`bot tickets --customer "+cu.ID+" --open` lists them all.",
+			"`bot tickets --customer "+cu.ID+" --open` toont ze allemaal.")
+	}
 	h.addItems(&r, c, open, l, now)
 	return r, nil
 }
@@ -118,6 +122,7 @@ func (h *Handler) Home(ctx context.Context, c Caller, l Lang) Reply {
 	if len(urgent) == 0 {
 		r.Lines = []string{l.pick("Every open ticket is on track.", "Alle open tickets liggen op schema.")}
 	}
+	r.More = l.pick("`sla CUSTOMER` lists a customer's open tickets.", "`sla KLANT` toont de open tickets van een klant.")
 	h.addItems(&r, c, urgent, l, now)
 	return r
 }
@@ -155,12 +160,17 @@ func (h *Handler) entries(all []sla.Ticket, now time.Time, keep func(sla.Ticket,
 	return open
 }
 
-// addItems adds one item per entry, at most maxItems, to r.
+// addItems adds one item per entry, at most maxItems, to r; a note counts the rest and
+// tells, from r.More, where to see them.
 func (h *Handler) addItems(r *Reply, c Caller, open []entry, l Lang, now time.Time) {
 	for i, e := range open {
 		if i == maxItems {
-			r.Notes = []string{l.pick(fmt.Sprintf("The %d due soonest of %d are shown.", maxItems, len(open)),
-				fmt.Sprintf("De %d dringendste van %d worden getoond.", maxItems, len(open)))}
+			note := l.pick(fmt.Sprintf("The %d due soonest of %d are shown.", maxItems, len(open)),
+				fmt.Sprintf("De %d dringendste van %d worden getoond.", maxItems, len(open)))
+			if r.More != "" {
+				note += " " + r.More
+			}
+			r.Notes = []string{note}
 			break
 		}
 		facts, status := h.clockFacts(e.t, e.v, l, now)

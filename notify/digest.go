@@ -7,14 +7,28 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/commands"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
 )
 
-// digestLines bounds the tickets a digest lists per customer; the rest are counted.
-const digestLines = 10
+// A digest lists, per customer, the worst digestLines tickets and counts the rest with
+// the command that lists them all. It is split between customers into messages that
+// fit every platform, at most digestPartItems customers and digestPartText characters
+// of text each: Teams is the tighter (28 KB counted in UTF-16, with some 90 bytes of
+// card markup per line), and there a full part weighs about 20 KB; in Slack it is less
+// than half the block-text ceiling. The renderers' fit would still cut a part that does
+// not fit; TestNoticesAtScale shows that none has to be. After digestParts messages the
+// customers left are counted in the last, so that a bad morning does not flood the
+// SDMs' channels.
+const (
+	digestLines     = 5
+	digestPartText  = 5000
+	digestPartItems = 15
+	digestParts     = 5
+)
 
 // digest gathers, during one pass, the open tickets at risk or breached by customer.
 type digest struct {
@@ -24,7 +38,7 @@ type digest struct {
 }
 
 type digestCustomer struct {
-	name     string
+	id, name string
 	status   commands.Status
 	lines    []digestLine
 	atRisk   int
@@ -87,7 +101,8 @@ func (dg *digest) add(n *Notifier, r storage.Running, now time.Time) {
 	key := strings.ToLower(r.Customer)
 	dc := dg.customers[key]
 	if dc == nil {
-		dc = &digestCustomer{name: n.customer(r.Customer).Name, status: status}
+		cu := n.customer(r.Customer)
+		dc = &digestCustomer{id: cu.ID, name: cu.Name, status: status}
 		dg.customers[key] = dc
 	}
 	if status == commands.StatusBreached {
@@ -96,7 +111,7 @@ func (dg *digest) add(n *Notifier, r storage.Running, now time.Time) {
 	} else {
 		dc.atRisk++
 	}
-	dc.lines = append(dc.lines, digestLine{status, due, l.title(n.subjectOf(r)) + ": " + what})
+	dc.lines = append(dc.lines, digestLine{status, due, l.ticket(n.subjectOf(r)) + ": " + what})
 	// Keep the worst first, soonest due first, and no more than shown.
 	slices.SortStableFunc(dc.lines, func(a, b digestLine) int {
 		if a.status != b.status {
@@ -109,6 +124,23 @@ func (dg *digest) add(n *Notifier, r storage.Running, now time.Time) {
 	}
 }
 
+// item is the customer's part of the digest, and its characters of text.
+func (c *digestCustomer) item(l lang) (commands.Item, int) {
+	it := commands.Item{Status: c.status, Title: fmt.Sprintf(l.pick("%s: %d breached, %d at risk", "%s: %d overschreden, %d in gevaar"),
+		c.name, c.breached, c.atRisk)}
+	for _, line := range c.lines {
+		it.Lines = append(it.Lines, line.text)
+	}
+	if left := c.breached + c.atRisk - len(c.lines); left > 0 {
+		it.Lines = append(it.Lines, fmt.Sprintf(l.pick("… and %d more: `sla %s`", "… en nog %d: `sla %s`"), left, c.id))
+	}
+	size := utf8.RuneCountInString(it.Title)
+	for _, s := range it.Lines {
+		size += utf8.RuneCountInString(s)
+	}
+	return it, size
+}
+
 func rank(s commands.Status) int {
 	switch s {
 	case commands.StatusBreached:
@@ -119,50 +151,76 @@ func rank(s commands.Status) int {
 	return 0
 }
 
-// digestNotification is the digest for the SDMs' channels, one item per customer, the
-// customers with a breach first.
-func (n *Notifier) digestNotification(dg *digest, now time.Time) storage.Notification {
-	return storage.Notification{Kind: KindDigest, Slot: dg.slot.Unix(), At: now,
-		Messages: func() ([]storage.Message, error) {
-			return n.messages(n.digestReply(lang(n.o.Language), dg), n.o.SDM, nil)
-		}}
+// digestNotifications are the digest for the SDMs' channels, one notification per
+// message, so that each is delivered once on its own. Part i has the slot and may go
+// out i seconds after the first, which keeps the parts in order.
+func (n *Notifier) digestNotifications(dg *digest, now time.Time) []storage.Notification {
+	var out []storage.Notification
+	for i, r := range n.digestReplies(lang(n.o.Language), dg) {
+		out = append(out, storage.Notification{Kind: KindDigest, Slot: dg.slot.Unix() + int64(i), At: now.Add(time.Duration(i) * time.Second),
+			Messages: func() ([]storage.Message, error) { return n.messages(r, n.o.SDM, nil) }})
+	}
+	return out
 }
 
-func (n *Notifier) digestReply(l lang, dg *digest) commands.Reply {
-	r := commands.Reply{Kind: commands.KindTickets, Lang: commands.Lang(l),
-		Title: fmt.Sprintf(l.pick("Morning digest %s: %d open %s at risk or breached", "Ochtendoverzicht %s: %d open %s in gevaar of overschreden"),
-			l.day(dg.slot), dg.total, plural(dg.total, "ticket", "tickets"))}
+// digestReplies are the digest's messages: one item per customer, those with the most
+// breaches first, split between customers (digestPartText, digestPartItems).
+func (n *Notifier) digestReplies(l lang, dg *digest) []commands.Reply {
+	title := func(part, parts int) string {
+		day := l.day(dg.slot)
+		if parts > 1 {
+			day += fmt.Sprintf(" (%d/%d)", part, parts)
+		}
+		return fmt.Sprintf(l.pick("Morning digest %s: %d open %s at risk or breached", "Ochtendoverzicht %s: %d open %s in gevaar of overschreden"),
+			day, dg.total, plural(dg.total, "ticket", "tickets"))
+	}
 	if dg.total == 0 {
-		r.Status = commands.StatusOK
-		r.Lines = []string{l.pick("No open ticket is at risk or breached.", "Geen enkel open ticket is in gevaar of overschreden.")}
-		return r
+		return []commands.Reply{{Kind: commands.KindTickets, Lang: commands.Lang(l), Title: title(1, 1), Status: commands.StatusOK,
+			Lines: []string{l.pick("No open ticket is at risk or breached.", "Geen enkel open ticket is in gevaar of overschreden.")}}}
 	}
 	cs := make([]*digestCustomer, 0, len(dg.customers))
 	for _, c := range dg.customers {
 		cs = append(cs, c)
 	}
 	slices.SortFunc(cs, func(a, b *digestCustomer) int {
-		if a.breached != b.breached {
-			return cmp.Compare(b.breached, a.breached)
-		}
-		return cmp.Compare(a.name, b.name)
+		return cmp.Or(cmp.Compare(b.breached, a.breached), cmp.Compare(b.atRisk, a.atRisk), cmp.Compare(a.name, b.name))
 	})
-	for _, c := range cs {
-		it := commands.Item{Status: c.status, Title: fmt.Sprintf(l.pick("%s: %d breached, %d at risk", "%s: %d overschreden, %d in gevaar"), c.name, c.breached, c.atRisk)}
-		for _, line := range c.lines {
-			it.Lines = append(it.Lines, line.text)
+	more := l.pick("`sla CUSTOMER` lists a customer's open tickets.", "`sla KLANT` toont de open tickets van een klant.")
+	var (
+		parts []commands.Reply
+		text  int // of the last part
+	)
+	for i, c := range cs {
+		it, size := c.item(l)
+		if len(parts) == 0 || text+size > digestPartText || len(parts[len(parts)-1].Items) == digestPartItems {
+			if len(parts) == digestParts {
+				tickets := 0
+				for _, c := range cs[i:] {
+					tickets += c.breached + c.atRisk
+				}
+				last := &parts[len(parts)-1]
+				last.Notes = append(last.Notes, fmt.Sprintf(l.pick("%d more %s with %d %s at risk or breached are not listed here. ",
+					"Nog %d %s met %d %s in gevaar of overschreden staan hier niet. "),
+					len(cs)-i, l.pick(plural(len(cs)-i, "customer", "customers"), plural(len(cs)-i, "klant", "klanten")),
+					tickets, plural(tickets, "ticket", "tickets"))+more)
+				break
+			}
+			parts = append(parts, commands.Reply{Kind: commands.KindTickets, Lang: commands.Lang(l), More: more})
+			text = 0
 		}
-		if more := c.breached + c.atRisk - len(c.lines); more > 0 {
-			it.Lines = append(it.Lines, fmt.Sprintf(l.pick("… and %d more", "… en nog %d"), more))
-		}
+		p := &parts[len(parts)-1]
+		p.Items = append(p.Items, it)
+		text += size
 		if c.status == commands.StatusBreached {
-			r.Status = commands.StatusBreached
-		} else if r.Status == commands.StatusNone {
-			r.Status = commands.StatusAtRisk
+			p.Status = commands.StatusBreached
+		} else if p.Status == commands.StatusNone {
+			p.Status = commands.StatusAtRisk
 		}
-		r.Items = append(r.Items, it)
 	}
-	return r
+	for i := range parts {
+		parts[i].Title = title(i+1, len(parts))
+	}
+	return parts
 }
 
 // maintenanceReply announces a maintenance window (R8).

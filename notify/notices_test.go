@@ -78,9 +78,9 @@ func TestDigestWorkingDays(t *testing.T) {
 		}
 	}
 	wantItems := []string{
-		"Agentschap Y: 0 breached, 1 at risk | MAGDA-1 · P3 incident · Agentschap Y: response at risk, due Fri 10 Jul 10:00",
-		"Agentschap Y: 1 breached, 0 at risk | MAGDA-1 · P3 incident · Agentschap Y: response breached, was due Fri 10 Jul 10:00",
-		"Agentschap Y: 1 breached, 0 at risk | MAGDA-1 · P3 incident · Agentschap Y: response breached, was due Fri 10 Jul 10:00",
+		"Agentschap Y: 0 breached, 1 at risk | MAGDA-1 · P3 incident: response at risk, due Fri 10 Jul 10:00",
+		"Agentschap Y: 1 breached, 0 at risk | MAGDA-1 · P3 incident: response breached, was due Fri 10 Jul 10:00",
+		"Agentschap Y: 1 breached, 0 at risk | MAGDA-1 · P3 incident: response breached, was due Fri 10 Jul 10:00",
 	}
 	if diff := cmp.Diff(wantItems, items); diff != "" {
 		t.Errorf("digest items (-want +got):\n%s", diff)

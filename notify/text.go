@@ -36,12 +36,15 @@ type subject struct {
 }
 
 // title gives "MAGDA-1 · P1 incident · Agentschap X".
-func (l lang) title(s subject) string {
+func (l lang) title(s subject) string { return l.ticket(s) + " · " + s.customer }
+
+// ticket gives "MAGDA-1 · P1 incident", for where the customer goes without saying.
+func (l lang) ticket(s subject) string {
 	what := l.kind(s.kind)
 	if s.priority != sla.NoPriority {
 		what = s.priority.String() + " " + what
 	}
-	return s.key + " · " + what + " · " + s.customer
+	return s.key + " · " + what
 }
 
 func (l lang) kind(k sla.Kind) string { return commands.KindName(k, commands.Lang(l)) }

@@ -39,7 +39,7 @@ func (n *Notifier) Tick(ctx context.Context, now time.Time) error {
 	added += announced
 	globals := n.maintenance(now, start)
 	if dg != nil {
-		globals = append(globals, n.digestNotification(dg, now))
+		globals = append(globals, n.digestNotifications(dg, now)...)
 	}
 	k, err := n.o.Store.Enqueue(ctx, globals...)
 	if err != nil {

@@ -63,8 +63,8 @@ func keyError(s string) error {
 // Text limits of an event's free fields, in bytes.
 const (
 	maxIDLen   = 200
-	maxNameLen = 200  // customer, by
-	maxTextLen = 8000 // reason, motivation
+	maxNameLen = 200      // customer, by
+	maxTextLen = 64 << 10 // reason, motivation: a pasted update, a long Jira field
 )
 
 // checkText refuses what a chat message or a log line must never carry: invalid UTF-8,

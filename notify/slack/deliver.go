@@ -25,7 +25,8 @@ type message struct {
 
 // messageOf renders r as a message, ephemeral or for the channel as r says.
 func messageOf(r commands.Reply, thread string) *message {
-	m := &message{ResponseType: "in_channel", Text: fallback(r), Blocks: Blocks(r), ThreadTS: thread}
+	r = fit(r, messageRoom)
+	m := &message{ResponseType: "in_channel", Text: fallback(r), Blocks: blocks(r), ThreadTS: thread}
 	if r.Ephemeral {
 		m.ResponseType = "ephemeral"
 	}

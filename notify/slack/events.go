@@ -67,31 +67,23 @@ func mentionText(s string) string {
 // home publishes the user's App Home: HomeTickets' reply, then the command list.
 func (a *App) home(ctx context.Context, e *slackevents.AppHomeOpenedEvent) {
 	c := a.caller(ctx, e.User, "", "", "")
-	var (
-		top  commands.Reply
-		have bool
-	)
+	var top *commands.Reply
 	if a.o.HomeTickets != nil {
 		r, err := a.o.HomeTickets(ctx, c)
 		if err != nil {
 			a.failed("App Home tickets", err)
 		} else {
-			top, have = r, true
+			top = &r
 		}
 	}
 	word := "?" // the handler's default language
-	if top.Lang == commands.Dutch {
+	if top != nil && top.Lang == commands.Dutch {
 		word = "hulp"
-	} else if top.Lang == commands.English {
+	} else if top != nil && top.Lang == commands.English {
 		word = "help"
 	}
-	help := render(a.o.Handler.Handle(ctx, c, word), maxViewBlocks)
-	var blocks []slackgo.Block
-	if have {
-		blocks = append(render(top, maxViewBlocks-len(help)-1), slackgo.NewDividerBlock())
-	}
-	blocks = append(blocks, help...)
-	view := slackgo.HomeTabViewRequest{Type: slackgo.VTHomeTab, Blocks: slackgo.Blocks{BlockSet: blocks}}
+	bs := homeView(top, a.o.Handler.Handle(ctx, c, word))
+	view := slackgo.HomeTabViewRequest{Type: slackgo.VTHomeTab, Blocks: slackgo.Blocks{BlockSet: bs}}
 	if _, err := a.send.api.PublishViewContext(ctx, slackgo.PublishViewContextRequest{UserID: e.User, View: view}); err != nil {
 		a.failed("views.publish failed", err)
 	}

@@ -1,7 +1,6 @@
 package slack
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -11,11 +10,18 @@ import (
 	"github.com/digitaal-vlaanderen/magda-sla-bot/commands"
 )
 
-// Block Kit limits (docs.slack.dev, Block Kit reference). Texts are counted in
-// characters; a longer text is cut and ends in "…".
+// Block Kit limits (docs.slack.dev: reference/block-kit/blocks, block elements and
+// composition objects; messaging). Texts are counted in characters; a longer text is cut
+// and ends in "…". fit keeps the limits on a whole message or view.
 const (
-	maxMessageBlocks = 50   // blocks in a message
-	maxViewBlocks    = 100  // blocks in a modal or the App Home
+	maxMessageBlocks = 50  // blocks in a message
+	maxViewBlocks    = 100 // blocks in a modal or the App Home
+	// maxBlockText bounds all the text of a message's blocks together: Slack refuses a
+	// message with more than about 12,000 characters of block text (msg_blocks_too_long),
+	// whatever each block holds; slackapi/bolt-js#2509 measured the refusals from
+	// 13,172 characters on. We keep views to it too: Slack documents no such ceiling for
+	// them, nor that there is none.
+	maxBlockText     = 12000
 	maxHeader        = 150  // header block text
 	maxText          = 3000 // section text
 	maxFieldText     = 2000 // one field of a section
@@ -26,7 +32,17 @@ const (
 	maxConfirmTitle  = 100
 	maxConfirmText   = 300
 	maxConfirmButton = 30
-	maxFallback      = 4000 // the message's text: Slack advises at most 4,000 characters
+	// maxFallback bounds the message's text: Slack truncates it at 40,000 characters and
+	// advises at most 4,000.
+	maxFallback = 4000
+)
+
+// room is what one message or view may hold.
+type room struct{ blocks, text int }
+
+var (
+	messageRoom = room{maxMessageBlocks, maxBlockText}
+	viewRoom    = room{maxViewBlocks, maxBlockText}
 )
 
 // Block ids of the rendered reply; an item's actions block is itemActions + its index.
@@ -37,69 +53,92 @@ const (
 
 // Blocks renders a reply as Block Kit for a message, in the order the Reply documents:
 // Title (a header), Lines, Facts (two-column fields), Items (a section and its buttons
-// each), Notes (a context block), Buttons. A reply too big for one message (50 blocks)
-// keeps its head and buttons and drops the last items, saying how many.
-func Blocks(r commands.Reply) []slackgo.Block { return render(r, maxMessageBlocks) }
+// each), Notes (a context block), Buttons. A reply too big for one message is shortened
+// first (fit).
+func Blocks(r commands.Reply) []slackgo.Block { return blocks(fit(r, messageRoom)) }
 
-// render is Blocks with another block limit (100 in the App Home).
-func render(r commands.Reply, limit int) []slackgo.Block {
-	var head []slackgo.Block
+// fit is where Slack's limits on a whole message or view are kept, and every message and
+// view the bot sends is rendered from what it gives: r, or r shortened (commands.Shorten)
+// to as much as keeps within the room's blocks and block text.
+func fit(r commands.Reply, in room) commands.Reply {
+	return r.Shorten(func(r commands.Reply) bool {
+		bs := blocks(r)
+		return len(bs) <= in.blocks && blockText(bs) <= in.text
+	})
+}
+
+// blocks renders r as it is, however big.
+func blocks(r commands.Reply) []slackgo.Block {
+	var out []slackgo.Block
 	if r.Title != "" {
-		head = append(head, slackgo.NewHeaderBlock(plain(marker(r.Status)+r.Title, maxHeader)))
+		out = append(out, slackgo.NewHeaderBlock(plain(marker(r.Status)+r.Title, maxHeader)))
 	}
 	lines := r.Lines
 	if r.Kind == commands.KindError && len(lines) > 0 {
 		lines = append([]string{":warning: " + lines[0]}, lines[1:]...)
 	}
-	head = append(head, sections(lines)...)
-	head = append(head, factSections(r.Facts, nil)...)
-
-	items := make([][]slackgo.Block, len(r.Items))
+	out = append(out, sections(lines)...)
+	out = append(out, factSections(r.Facts, nil)...)
 	for i, it := range r.Items {
-		items[i] = item(it, i, r.Lang)
+		out = append(out, item(it, i, r.Lang)...)
 	}
-
-	var tail []slackgo.Block
 	if len(r.Notes) > 0 {
-		tail = append(tail, notesBlock(r.Notes))
+		out = append(out, notesBlock(r.Notes))
 	}
 	if len(r.Buttons) > 0 {
-		tail = append(tail, actions(replyActions, r.Buttons, r.Lang))
+		out = append(out, actions(replyActions, r.Buttons, r.Lang))
 	}
+	return out
+}
 
-	n := len(head) + len(tail)
-	for _, it := range items {
-		n += len(it)
-	}
-	if n <= limit {
-		out := head
-		for _, it := range items {
-			out = append(out, it...)
+// blockText counts the characters of every text in bs, as Slack's ceiling on a
+// message's block text counts them.
+func blockText(bs []slackgo.Block) int {
+	n := 0
+	add := func(os ...*slackgo.TextBlockObject) {
+		for _, o := range os {
+			if o != nil {
+				n += utf8.RuneCountInString(o.Text)
+			}
 		}
-		return append(out, tail...)
 	}
-	// Too big: keep the head and the tail, then whole items while they fit, and one
-	// context block that says what was left out.
-	room := limit - len(tail) - 1
-	out := head[:min(len(head), max(room, 0))]
-	hidden := len(head) - len(out)
-	shown := 0
-	for _, it := range items {
-		if len(out)+len(it) > room || hidden > 0 {
-			break
+	for _, b := range bs {
+		switch b := b.(type) {
+		case *slackgo.HeaderBlock:
+			add(b.Text)
+		case *slackgo.SectionBlock:
+			add(b.Text)
+			add(b.Fields...)
+		case *slackgo.ContextBlock:
+			for _, el := range b.ContextElements.Elements {
+				if o, ok := el.(*slackgo.TextBlockObject); ok {
+					add(o)
+				}
+			}
+		case *slackgo.ActionBlock:
+			for _, el := range b.Elements.ElementSet {
+				if btn, ok := el.(*slackgo.ButtonBlockElement); ok {
+					add(btn.Text)
+					if c := btn.Confirm; c != nil {
+						add(c.Title, c.Text, c.Confirm, c.Deny)
+					}
+				}
+			}
 		}
-		out = append(out, it...)
-		shown++
 	}
-	left := len(items) - shown
-	note := fmt.Sprintf("%s %d %s", pick(r.Lang, "Shortened for Slack:", "Ingekort voor Slack:"), left,
-		pick(r.Lang, "more not shown.", "meer niet getoond."))
-	if left == 0 {
-		note = pick(r.Lang, "Shortened for Slack: the rest is not shown.", "Ingekort voor Slack: de rest wordt niet getoond.")
+	return n
+}
+
+// homeView gives the App Home's blocks: top, when set, and the command list under a
+// divider, in one view. The command list is fitted first; top gets the room left.
+func homeView(top *commands.Reply, help commands.Reply) []slackgo.Block {
+	hb := blocks(fit(help, viewRoom))
+	if top == nil {
+		return hb
 	}
-	out = append(out, slackgo.NewContextBlock("", mrkdwn(escape(note), maxText)))
-	out = append(out, tail...)
-	return out[:min(len(out), limit)]
+	left := room{viewRoom.blocks - len(hb) - 1, viewRoom.text - blockText(hb)}
+	out := append(blocks(fit(*top, left)), slackgo.NewDividerBlock())
+	return append(out, hb...)
 }
 
 // item renders one sub-card: its title and lines in a section with its facts as fields,
@@ -229,6 +268,7 @@ func marker(s commands.Status) string {
 }
 
 // fallback is a message's plain text: notifications and clients without blocks show it.
+// r is the fitted reply, so that the text says what the blocks show.
 func fallback(r commands.Reply) string {
 	return truncate(escape(strings.TrimRight(r.PlainText(), "\n")), maxFallback)
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/golden"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -14,6 +13,8 @@ import (
 	slackgo "github.com/slack-go/slack"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/commands"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/golden"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/schemas"
 )
 
 var (
@@ -59,6 +60,7 @@ func TestGoldenBlocks(t *testing.T) {
 			if m.Text != fallback(r) || !strings.Contains(m.Text, escape(strings.SplitN(r.PlainText(), "\n", 2)[0])) {
 				t.Errorf("fallback text is not the reply's PlainText: %q", m.Text)
 			}
+			schemas.FallbackOK(t, m.Text)
 			golden.JSON(t, "blocks_"+tt.name+".json", m)
 		})
 	}
@@ -127,9 +129,19 @@ func TestBlockLimits(t *testing.T) {
 		}
 		return out
 	}
-	var facts []commands.Fact
-	for i := range 25 {
-		facts = append(facts, commands.Fact{Label: fmt.Sprintf("F%d", i), Value: strings.Repeat("v", 2500)})
+	facts := func(n, size int) []commands.Fact {
+		var out []commands.Fact
+		for i := range n {
+			out = append(out, commands.Fact{Label: fmt.Sprintf("F%d", i), Value: strings.Repeat("v", size)})
+		}
+		return out
+	}
+	lines := func(n, size int) []string {
+		var ls []string
+		for range n {
+			ls = append(ls, strings.Repeat("x", size))
+		}
+		return ls
 	}
 	tests := []struct {
 		name   string
@@ -138,17 +150,20 @@ func TestBlockLimits(t *testing.T) {
 		last   string // the context note the cut adds, "" for none
 	}{
 		{"30 items cut to 50 blocks", commands.Reply{Title: "T", Items: many(30), Buttons: []commands.Button{{Action: commands.ActExplain, Label: "X", Value: "MAGDA-1"}}},
-			1 + 23*2 + 1 + 1, "Shortened for Slack: 7 more not shown."}, // whole items only
-		{"25 facts in sections of ten", commands.Reply{Facts: facts}, 3, ""},
+			1 + 23*2 + 1 + 1, "7 more not shown: too many for one message."}, // whole items only
+		{"25 facts in sections of ten", commands.Reply{Facts: facts(25, 300)}, 3, ""},
+		{"25 long facts cut at the block text ceiling", commands.Reply{Facts: facts(25, 2500)}, 2, "Shortened: too long for one message."},
 		{"a long line is cut", commands.Reply{Lines: []string{strings.Repeat("a", 5000)}}, 1, ""},
 		{"lines share sections", commands.Reply{Lines: []string{strings.Repeat("a", 2000), strings.Repeat("b", 2000), "c"}}, 2, ""},
-		{"60 lines of 3000 keep 50 blocks", commands.Reply{Lang: commands.Dutch, Lines: func() []string {
-			var ls []string
-			for range 60 {
-				ls = append(ls, strings.Repeat("x", 2999))
+		{"60 lines of 3000 cut at the block text ceiling", commands.Reply{Lang: commands.Dutch, Lines: lines(60, 2999)},
+			4, "Ingekort: te lang voor één bericht."},
+		{"items cut at the block text ceiling, where to see them", commands.Reply{Title: "T", Items: func() []commands.Item {
+			its := many(20)
+			for i := range its {
+				its[i].Lines = []string{strings.Repeat("l", 1500)}
 			}
-			return ls
-		}()}, 50, "Ingekort voor Slack: de rest wordt niet getoond."},
+			return its
+		}(), More: "`sla agency-x` lists them."}, 1 + 7*2 + 1, "13 more not shown: too many for one message. `sla agency-x` lists them."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -157,17 +172,20 @@ func TestBlockLimits(t *testing.T) {
 			if len(bs) != tt.blocks {
 				t.Errorf("%d blocks, want %d", len(bs), tt.blocks)
 			}
-			if tt.last != "" {
-				found := false
-				for _, b := range bs {
-					if c, ok := b.(*slackgo.ContextBlock); ok && c.ContextElements.Elements[0].(*slackgo.TextBlockObject).Text == tt.last {
-						found = true
-					}
-				}
-				if !found {
-					t.Errorf("no note %q", tt.last)
+			found := ""
+			for _, b := range bs {
+				if c, ok := b.(*slackgo.ContextBlock); ok {
+					found = c.ContextElements.Elements[len(c.ContextElements.Elements)-1].(*slackgo.TextBlockObject).Text
 				}
 			}
+			if found != tt.last {
+				t.Errorf("last note %q, want %q", found, tt.last)
+			}
+			m := messageOf(tt.r, "")
+			if !cmp.Equal(m.Blocks, bs) || strings.Count(m.Text, "MAGDA-") != strings.Count(fallback(fit(tt.r, messageRoom)), "MAGDA-") {
+				t.Error("the message's blocks or text are not those of the fitted reply")
+			}
+			schemas.FallbackOK(t, m.Text)
 		})
 	}
 }
@@ -216,65 +234,15 @@ func TestButtonLangRoundTrip(t *testing.T) {
 	}
 }
 
-// checkLimits fails on anything Slack would refuse in a message or view.
+// checkLimits fails on anything Slack would refuse in a message or view (limit
+// blocks), checked on the JSON as sent against Slack's published limits.
 func checkLimits(t *testing.T, bs []slackgo.Block, limit int) {
 	t.Helper()
-	if len(bs) > limit {
-		t.Errorf("%d blocks, over %d", len(bs), limit)
+	b, err := json.Marshal(bs)
+	if err != nil {
+		t.Fatal(err)
 	}
-	text := func(what string, o *slackgo.TextBlockObject, max int) {
-		if o != nil && (utf8.RuneCountInString(o.Text) > max || o.Text == "") {
-			t.Errorf("%s: %d characters (max %d)", what, utf8.RuneCountInString(o.Text), max)
-		}
-	}
-	ids := map[string]bool{}
-	for _, b := range bs {
-		if id := b.ID(); id != "" {
-			if ids[id] {
-				t.Errorf("block_id %q twice", id)
-			}
-			ids[id] = true
-		}
-		switch b := b.(type) {
-		case *slackgo.HeaderBlock:
-			text("header", b.Text, maxHeader)
-		case *slackgo.SectionBlock:
-			if b.Text == nil && len(b.Fields) == 0 {
-				t.Error("empty section")
-			}
-			text("section", b.Text, maxText)
-			if len(b.Fields) > maxFields {
-				t.Errorf("%d fields", len(b.Fields))
-			}
-			for _, f := range b.Fields {
-				text("field", f, maxFieldText)
-			}
-		case *slackgo.ContextBlock:
-			if n := len(b.ContextElements.Elements); n == 0 || n > maxContext {
-				t.Errorf("context with %d elements", n)
-			}
-		case *slackgo.ActionBlock:
-			if n := len(b.Elements.ElementSet); n == 0 || n > maxActions {
-				t.Errorf("actions with %d elements", n)
-			}
-			for _, el := range b.Elements.ElementSet {
-				btn := el.(*slackgo.ButtonBlockElement)
-				text("button", btn.Text, maxButtonText)
-				if c := btn.Confirm; c != nil {
-					text("confirm title", c.Title, maxConfirmTitle)
-					text("confirm text", c.Text, maxConfirmText)
-					text("confirm yes", c.Confirm, maxConfirmButton)
-					text("confirm no", c.Deny, maxConfirmButton)
-				}
-			}
-		case *slackgo.InputBlock:
-			text("label", b.Label, maxLabel)
-			text("hint", b.Hint, maxHint)
-		case *slackgo.DividerBlock:
-		default:
-			t.Errorf("unexpected block %T", b)
-		}
-	}
+	schemas.Blocks(t, b, limit)
 }
 
 func checkModal(t *testing.T, v slackgo.ModalViewRequest) {
@@ -287,27 +255,5 @@ func checkModal(t *testing.T, v slackgo.ModalViewRequest) {
 	}
 	if len(v.PrivateMetadata) > 3000 || len(v.CallbackID) > 255 {
 		t.Errorf("metadata %d, callback_id %d characters", len(v.PrivateMetadata), len(v.CallbackID))
-	}
-	for _, b := range v.Blocks.BlockSet {
-		in, ok := b.(*slackgo.InputBlock)
-		if !ok {
-			continue
-		}
-		var opts []*slackgo.OptionBlockObject
-		switch el := in.Element.(type) {
-		case *slackgo.RadioButtonsBlockElement:
-			opts = el.Options
-			if len(opts) > maxRadio {
-				t.Errorf("%s: %d radio buttons", in.BlockID, len(opts))
-			}
-		case *slackgo.SelectBlockElement:
-			opts = el.Options
-		}
-		for _, o := range opts {
-			if utf8.RuneCountInString(o.Text.Text) > maxOptionText || len(o.Value) > 150 ||
-				o.Description != nil && utf8.RuneCountInString(o.Description.Text) > maxOptionDesc {
-				t.Errorf("%s: option %+v over the limits", in.BlockID, o)
-			}
-		}
 	}
 }

@@ -114,7 +114,8 @@ func apiBase(u string) string {
 }
 
 func msgOptions(r commands.Reply, thread string) []slackgo.MsgOption {
-	opts := []slackgo.MsgOption{slackgo.MsgOptionText(fallback(r), false), slackgo.MsgOptionBlocks(Blocks(r)...)}
+	r = fit(r, messageRoom)
+	opts := []slackgo.MsgOption{slackgo.MsgOptionText(fallback(r), false), slackgo.MsgOptionBlocks(blocks(r)...)}
 	if thread != "" {
 		opts = append(opts, slackgo.MsgOptionTS(thread))
 	}

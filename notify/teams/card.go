@@ -3,8 +3,6 @@ package teams
 import (
 	"slices"
 
-	"github.com/infracloudio/msbotbuilder-go/schema"
-
 	"github.com/digitaal-vlaanderen/magda-sla-bot/commands"
 )
 
@@ -95,11 +93,16 @@ type Action struct {
 // Card renders a Reply as an Adaptive Card, in the Reply's order: title, lines, facts,
 // items, the form's inputs, notes; the form's submit and the buttons as actions. Buttons
 // send {action, value, lang} back; a form's submit {form, value, lang} and its inputs.
-func Card(r commands.Reply) AdaptiveCard {
+// A reply too big for one message is shortened first (fit).
+func Card(r commands.Reply) AdaptiveCard { return card(fit(r)) }
+
+// card renders r as it is, however big; each text within maxText, each set of actions
+// within maxActions.
+func card(r commands.Reply) AdaptiveCard {
 	c := AdaptiveCard{Schema: cardSchema, Type: "AdaptiveCard", Version: CardVersion, Lang: string(r.Lang),
 		Body: []Element{}, MSTeams: &MSTeams{Width: "Full"}}
 	if r.Title != "" {
-		c.Body = append(c.Body, Element{Type: "TextBlock", Text: r.Title, Size: "Medium", Weight: "Bolder",
+		c.Body = append(c.Body, Element{Type: "TextBlock", Text: truncate(r.Title, maxText), Size: "Medium", Weight: "Bolder",
 			Color: statusColor(r.Status), Wrap: true})
 	}
 	lineColor := ""
@@ -107,7 +110,7 @@ func Card(r commands.Reply) AdaptiveCard {
 		lineColor = "Attention"
 	}
 	for _, l := range r.Lines {
-		c.Body = append(c.Body, Element{Type: "TextBlock", Text: l, Color: lineColor, Wrap: true})
+		c.Body = append(c.Body, Element{Type: "TextBlock", Text: truncate(l, maxText), Color: lineColor, Wrap: true})
 	}
 	if len(r.Facts) > 0 {
 		c.Body = append(c.Body, factSet(r.Facts))
@@ -121,15 +124,11 @@ func Card(r commands.Reply) AdaptiveCard {
 		c.Actions = append(c.Actions, submit)
 	}
 	for _, n := range r.Notes {
-		c.Body = append(c.Body, Element{Type: "TextBlock", Text: n, Size: "Small", IsSubtle: true, Wrap: true})
+		c.Body = append(c.Body, Element{Type: "TextBlock", Text: truncate(n, maxText), Size: "Small", IsSubtle: true, Wrap: true})
 	}
 	c.Actions = append(c.Actions, actions(r.Buttons, r.Lang)...)
+	c.Actions = c.Actions[:min(len(c.Actions), maxActions)]
 	return c
-}
-
-// attachment wraps a Reply's card for an activity.
-func attachment(r commands.Reply) schema.Attachment {
-	return schema.Attachment{ContentType: CardContentType, Content: Card(r)}
 }
 
 // statusColor maps a status to a TextBlock colour.
@@ -148,7 +147,7 @@ func statusColor(s commands.Status) string {
 func factSet(fs []commands.Fact) Element {
 	e := Element{Type: "FactSet", Facts: make([]CardFact, len(fs))}
 	for i, f := range fs {
-		e.Facts[i] = CardFact{Title: f.Label, Value: f.Value}
+		e.Facts[i] = CardFact{Title: truncate(f.Label, maxText), Value: truncate(f.Value, maxText)}
 	}
 	return e
 }
@@ -157,16 +156,17 @@ func factSet(fs []commands.Fact) Element {
 func item(it commands.Item, l commands.Lang) Element {
 	e := Element{Type: "Container", Separator: true, Spacing: "Medium"}
 	if it.Title != "" {
-		e.Items = append(e.Items, Element{Type: "TextBlock", Text: it.Title, Weight: "Bolder", Color: statusColor(it.Status), Wrap: true})
+		e.Items = append(e.Items, Element{Type: "TextBlock", Text: truncate(it.Title, maxText), Weight: "Bolder", Color: statusColor(it.Status), Wrap: true})
 	}
 	for _, s := range it.Lines {
-		e.Items = append(e.Items, Element{Type: "TextBlock", Text: s, Wrap: true})
+		e.Items = append(e.Items, Element{Type: "TextBlock", Text: truncate(s, maxText), Wrap: true})
 	}
 	if len(it.Facts) > 0 {
 		e.Items = append(e.Items, factSet(it.Facts))
 	}
 	if len(it.Buttons) > 0 {
-		e.Items = append(e.Items, Element{Type: "ActionSet", Actions: actions(it.Buttons, l)})
+		as := actions(it.Buttons, l)
+		e.Items = append(e.Items, Element{Type: "ActionSet", Actions: as[:min(len(as), maxActions)]})
 	}
 	return e
 }

@@ -59,7 +59,7 @@ func replyMessage(a *activity, r commands.Reply, replyTo string) outgoing {
 	from, to, conv := a.Recipient, a.From, a.Conversation
 	return outgoing{Type: string(schema.Message), ChannelID: a.ChannelID, ServiceURL: a.ServiceURL,
 		From: &from, Recipient: &to, Conversation: &conv, Locale: a.Locale, ReplyToID: replyTo,
-		Summary: r.Title, Attachments: []schema.Attachment{attachment(r)}}
+		Summary: truncate(r.Title, maxText), Attachments: []schema.Attachment{attachment(r)}}
 }
 
 // proactive is r posted to conversation on the bot's own initiative. A stored reference
@@ -68,11 +68,16 @@ func replyMessage(a *activity, r commands.Reply, replyTo string) outgoing {
 func proactive(ref Reference, conversation string, r commands.Reply) outgoing {
 	o := outgoing{Type: string(schema.Message), ChannelID: ChannelTeams, ServiceURL: ref.ServiceURL,
 		Conversation: &schema.ConversationAccount{ID: conversation, TenantID: ref.TenantID},
-		Locale:       string(r.Lang), Summary: r.Title, Attachments: []schema.Attachment{attachment(r)}}
+		Locale:       string(r.Lang), Summary: truncate(r.Title, maxText), Attachments: []schema.Attachment{attachment(r)}}
 	if ref.BotID != "" {
 		o.From = &schema.ChannelAccount{ID: ref.BotID}
 	}
 	return o
+}
+
+// attachment is r's card, fitted to one message (fit), for an activity.
+func attachment(r commands.Reply) schema.Attachment {
+	return schema.Attachment{ContentType: CardContentType, Content: Card(r)}
 }
 
 // Send posts r to channel (a Teams channel id or a chat's conversation id), in thread
