@@ -144,15 +144,7 @@ func (w *wire) check(t *testing.T) []string {
 func TestNoticesAtScale(t *testing.T) {
 	ctx := context.Background()
 	mon := func(h, m int) time.Time { return dt(2026, 7, 6, h, m) }
-	crowd := commandstest.NewCrowd(200, 20, mon(8, 0))
-	db, err := storage.Open(filepath.Join(t.TempDir(), "magda.db"), storage.Options{Derive: func(evs []sla.Event) sla.Ticket {
-		return sla.Replay(evs, crowd.TierOf, calendars())
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	mustAppend(t, db, crowd.Events...)
+	crowd, db := storeCrowd(t, 200, 20, mon(8, 0))
 	var ccs []commands.Customer
 	var ncs []notify.Customer
 	for _, cu := range crowd.Customers {
@@ -261,15 +253,7 @@ func TestNoticesAtScale(t *testing.T) {
 // customers with the most breaches first.
 func TestDigestSplit(t *testing.T) {
 	mon := func(h, m int) time.Time { return dt(2026, 7, 6, h, m) }
-	crowd := commandstest.NewCrowd(40, 20, mon(8, 0))
-	db, err := storage.Open(filepath.Join(t.TempDir(), "magda.db"), storage.Options{Derive: func(evs []sla.Event) sla.Ticket {
-		return sla.Replay(evs, crowd.TierOf, calendars())
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	mustAppend(t, db, crowd.Events...)
+	crowd, db := storeCrowd(t, 40, 20, mon(8, 0))
 	c := &clock{}
 	rec := &recorder{clock: c}
 	o := options(db, c, rec)
@@ -334,4 +318,19 @@ func checkFits(t *testing.T, r commands.Reply) {
 	if schemas.Size(b) > schemas.TeamsPayload {
 		t.Errorf("a card of %d bytes", schemas.Size(b))
 	}
+}
+
+// storeCrowd stores a commandstest.Crowd in a new SQLite file.
+func storeCrowd(t *testing.T, customers, perCustomer int, now time.Time) (commandstest.Crowd, *storage.DB) {
+	t.Helper()
+	crowd := commandstest.NewCrowd(customers, perCustomer, now)
+	db, err := storage.Open(filepath.Join(t.TempDir(), "magda.db"), storage.Options{Derive: func(evs []sla.Event) sla.Ticket {
+		return sla.Replay(evs, crowd.TierOf, calendars())
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	mustAppend(t, db, crowd.Events...)
+	return crowd, db
 }

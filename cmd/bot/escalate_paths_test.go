@@ -37,6 +37,17 @@ escalation:
   service_delivery: servicedelivery@example.test
 `
 
+// escalationDeployment writes escalationConfig and starts an SMTP server; it gives the
+// configuration's and the database's paths.
+func escalationDeployment(t *testing.T) (cfg, db string, mail *smtptest.Server) {
+	dir := t.TempDir()
+	cfg, db = filepath.Join(dir, "magda.yml"), filepath.Join(dir, "magda.db")
+	if err := os.WriteFile(cfg, []byte(escalationConfig), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return cfg, db, smtptest.Start(t)
+}
+
 // sdmPosts is a local Slack API that keeps what is posted to the SDMs' channel, and
 // the rest apart.
 type sdmPosts struct {
@@ -109,11 +120,7 @@ func createdNow(key string) string {
 // `bot ask` on the terminal, the events API, or a Slack and a Teams click at the same
 // moment, which end at one level, announced once.
 func TestEscalationFromEveryPathAnnouncedOnce_R7(t *testing.T) {
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "magda.yml")
-	os.WriteFile(cfg, []byte(escalationConfig), 0o600)
-	db := filepath.Join(dir, "magda.db")
-	mail := smtptest.Start(t)
+	cfg, db, mail := escalationDeployment(t)
 	slack := &sdmPosts{}
 	bf := newBotFramework(t)
 	const appID = "0b6fe6d1-fece-44f7-9a48-56465e2d5ab8"
@@ -220,11 +227,7 @@ func TestEscalationFromEveryPathAnnouncedOnce_R7(t *testing.T) {
 // TestEscalationSurvivesKill_R7: the process that stored an escalation is killed
 // (SIGKILL) right after its 200; the restarted one announces it, once.
 func TestEscalationSurvivesKill_R7(t *testing.T) {
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "magda.yml")
-	os.WriteFile(cfg, []byte(escalationConfig), 0o600)
-	db := filepath.Join(dir, "magda.db")
-	mail := smtptest.Start(t)
+	cfg, db, mail := escalationDeployment(t)
 	vars := map[string]string{"MAGDA_API_TOKEN": "kill-token", "SMTP_URL": "smtp://" + mail.Addr, "MAGDA_CONFIG": cfg}
 	child := func() (*exec.Cmd, string) {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")

@@ -67,3 +67,26 @@ func (c Crowd) TierOf(id string) (sla.Tier, bool) {
 	}
 	return sla.Standard, false
 }
+
+// CrowdAsk is a command asked in a Crowd and the kind of reply (a commands.Kind) it gets
+// from the team and in a customer's channel (agency-007's).
+type CrowdAsk struct{ Text, Team, Customer string }
+
+// CrowdAsks are the commands the size tests of every platform ask in a Crowd: every
+// kind of answer, with an escalation and an update pasted whole.
+func CrowdAsks() []CrowdAsk {
+	long := strings.Repeat("The fix is in test; production follows tonight. ", 400)
+	return []CrowdAsk{
+		{"sla agency-007", "tickets", "tickets"},
+		{"sla", "error", "tickets"},
+		{"sla MAGDA-10146", "ticket", "ticket"},
+		{"explain MAGDA-10146", "explain", "explain"},
+		{"sla P1 for agency-007", "whatif", "whatif"},
+		{"help", "help", "help"},
+		{"holidays 2026", "holidays", "holidays"},
+		{"maintenance", "maintenance", "maintenance"},
+		{"escalate MAGDA-10140 " + long, "recorded", "error"},
+		{"update MAGDA-10141 " + long, "recorded", "error"},
+		{"slaa", "help", "help"},
+	}
+}

@@ -117,33 +117,16 @@ func TestCardsAtScale(t *testing.T) {
 		Access: commands.Access{Agents: []string{staffAAD}, ChannelCustomer: map[string]string{custChan: "agency-007"}}})
 	staff := commands.Caller{UserID: staffAAD, ChannelID: teamChan, Platform: "teams", Name: "Ann Agent"}
 	customer := commands.Caller{UserID: "guest", ChannelID: custChan, Platform: "teams", Name: "Carl Customer"}
-	long := strings.Repeat("The fix is in test; production follows tonight. ", 400)
-	K := func(ks ...commands.Kind) []commands.Kind { return ks }
-	tests := []struct {
-		text string
-		want []commands.Kind // for the team, in the customer's channel
-	}{
-		{"sla agency-007", K(commands.KindTickets, commands.KindTickets)},
-		{"sla", K(commands.KindError, commands.KindTickets)},
-		{"sla MAGDA-10146", K(commands.KindTicket, commands.KindTicket)},
-		{"explain MAGDA-10146", K(commands.KindExplain, commands.KindExplain)},
-		{"sla P1 for agency-007", K(commands.KindWhatIf, commands.KindWhatIf)},
-		{"prio", K(commands.KindForm, commands.KindForm)},
-		{"help", K(commands.KindHelp, commands.KindHelp)},
-		{"holidays 2026", K(commands.KindHolidays, commands.KindHolidays)},
-		{"maintenance", K(commands.KindMaintenance, commands.KindMaintenance)},
-		{"escalate MAGDA-10140 " + long, K(commands.KindRecorded, commands.KindError)},
-		{"update MAGDA-10141 " + long, K(commands.KindRecorded, commands.KindError)},
-		{"slaa", K(commands.KindHelp, commands.KindHelp)},
-	}
+	tests := append(commandstest.CrowdAsks(), commandstest.CrowdAsk{Text: "prio", Team: "form", Customer: "form"})
 	ctx := context.Background()
 	for i, c := range []commands.Caller{staff, customer} {
 		for j, tt := range tests {
+			want := []string{tt.Team, tt.Customer}[i]
 			c.RequestID = fmt.Sprint(j)
-			r := h.Handle(ctx, c, tt.text)
-			t.Run(c.Name+" "+tt.text[:min(len(tt.text), 30)], func(t *testing.T) {
-				if r.Kind != tt.want[i] {
-					t.Errorf("a %s, want a %s: %.200s", r.Kind, tt.want[i], r.PlainText())
+			r := h.Handle(ctx, c, tt.Text)
+			t.Run(c.Name+" "+tt.Text[:min(len(tt.Text), 30)], func(t *testing.T) {
+				if string(r.Kind) != want {
+					t.Errorf("a %s, want a %s: %.200s", r.Kind, want, r.PlainText())
 				}
 				schemas.TeamsMessage(t, asPosted(t, r))
 			})
