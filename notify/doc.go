@@ -4,7 +4,9 @@
 // the small Sender, Finder and Mailer interfaces it declares; cmd/bot wires the adapters.
 //
 // Never missed: every pass re-derives from the stored clocks what is due now, so a
-// restart sends what became due while the bot was down. Never decided twice: a decision
+// restart sends what became due while the bot was down; escalations are announced from
+// the escalation steps the store derives from the `escalated` events, whatever path
+// stored them, checked every Poll. Never decided twice: a decision
 // is a row unique by (ticket, kind, slot), inserted with INSERT OR IGNORE in the
 // transaction that reads the clocks it was taken on. On time: a notice that is not a
 // P1's is kept to its customer's service window (R3.2), when decided late and when
