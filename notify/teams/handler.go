@@ -168,7 +168,7 @@ func (b *Bot) invoke(ctx context.Context, w http.ResponseWriter, a *activity) st
 	if summary == "" && len(reply.Lines) > 0 {
 		summary = reply.Lines[0]
 	}
-	invokeResponse(w, http.StatusOK, summary)
+	invokeResponse(w, http.StatusOK, truncate(summary, maxText)) // a toast: the card holds the rest
 	return answered(reply)
 }
 
