@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,10 +34,21 @@ func TestServeReportsTierChanges_R1_1(t *testing.T) {
 
 	// agency-x becomes standard, agency-y is removed; serve runs once more on the file.
 	write("customers:\n  - {id: agency-x, name: X, tier: standard}\n")
-	var log strings.Builder
+	pr, pw := io.Pipe()
 	ctx, cancel := context.WithCancel(context.Background())
-	cancel() // start, report, stop
-	if err := run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--config", cfg}, env(nil), &log); err != nil {
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--config", cfg}, env(nil), pw)
+		pw.Close()
+	}()
+	var log strings.Builder
+	lines := bufio.NewScanner(pr)
+	for lines.Scan() && !strings.Contains(lines.Text(), "listening on") { // the report comes first
+		log.WriteString(lines.Text() + "\n")
+	}
+	go io.Copy(io.Discard, pr)
+	cancel()
+	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
