@@ -12,6 +12,9 @@ type Customer struct {
 	ID   string
 	Name string
 	Tier sla.Tier
+	// SPOC and SDM are the customer's business single point of contact and its MAGDA
+	// service delivery manager (R1.2), from the configuration's contacts; "" = none set.
+	SPOC, SDM string
 }
 
 // label gives "Agentschap X (agency-x)", or the id alone when there is no name.
