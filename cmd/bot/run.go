@@ -23,7 +23,7 @@ const usage = `usage:
               [--at RFC3339] [--config FILE] [--customer ID]
   bot sla replay [--at RFC3339] [--config FILE] FILE|-
   bot ask [--as USER] [--channel ID] [--db FILE] [--config FILE] "TEXT"
-  bot tickets [--customer ID] [--open] [--db FILE] [--config FILE]
+  bot tickets [--customer ID] [--open] [--from D] [--to D] [--db FILE] [--config FILE]
   bot ticket KEY [--db FILE] [--config FILE]
   bot outbox [--state pending|parked|sent] [--db FILE]
   bot outbox requeue [ID ...] [--db FILE]`

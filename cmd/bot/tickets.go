@@ -27,15 +27,29 @@ func openCLI(fs *flag.FlagSet, args []string, getenv func(string) string, check 
 	return a, args, err
 }
 
-// tickets is `bot tickets [--customer ID] [--open]`: one JSON line per stored ticket,
-// soonest due first, with the clocks as the contract's replay prints them.
+// tickets is `bot tickets [--customer ID] [--open] [--from D] [--to D]`: one JSON line
+// per stored ticket (created in the range, when given), soonest due first, with the
+// clocks as the contract's replay prints them and the history of ticketView.
 func tickets(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("tickets", flag.ContinueOnError)
 	customer := fs.String("customer", "", "only this customer's tickets")
 	open := fs.Bool("open", false, "only tickets that are not resolved")
+	fromS := fs.String("from", "", "only tickets created at or after this date or instant")
+	toS := fs.String("to", "", "only tickets created before this instant, or on or before this date")
+	var from, to time.Time
 	a, _, err := openCLI(fs, args, getenv, func(args []string) error {
 		if len(args) > 0 {
 			return usagef("tickets: unexpected argument %q", args[0])
+		}
+		var err error
+		if from, err = parseBound("--from", *fromS, false); err != nil {
+			return err
+		}
+		if to, err = parseBound("--to", *toS, true); err != nil {
+			return err
+		}
+		if !from.IsZero() && !to.IsZero() && !from.Before(to) {
+			return usagef("tickets: --from %s is not before --to %s", *fromS, *toS)
 		}
 		return nil
 	})
@@ -51,8 +65,8 @@ func tickets(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	now := time.Now()
-	for _, t := range ts {
-		if err := writeJSON(stdout, t.At(a.cals, now)); err != nil {
+	for _, t := range createdIn(ts, from, to) {
+		if err := writeJSON(stdout, viewTicket(t, a.cfg, a.cals, now)); err != nil {
 			return err
 		}
 	}
@@ -78,5 +92,5 @@ func ticket(ctx context.Context, args []string, getenv func(string) string, stdo
 	if !found {
 		return usagef("ticket: no ticket %s", args[0])
 	}
-	return writeJSON(stdout, t.At(a.cals, time.Now()))
+	return writeJSON(stdout, viewTicket(t, a.cfg, a.cals, time.Now()))
 }
