@@ -29,6 +29,9 @@ type Command struct {
 	Level  int
 	Reason string // pause: sla.WaitCustomer or sla.WaitThirdParty
 	Year   int    // holidays; 0 = this year
+	// At is when an explained what-if is reported ("explain P2 for agency-x at friday
+	// 16:45"); unset: now.
+	At Moment
 
 	// Input and Suggestion are set on the help command Parse gives for unknown input.
 	Input      string
@@ -61,6 +64,9 @@ func (c Command) String() string {
 	case VerbCustomer:
 		return c.slaText("", c.Customer)
 	case VerbExplain:
+		if c.Ticket == "" {
+			return c.whatIfExplainText()
+		}
 		return w("explain ", "uitleg ") + c.Ticket
 	case VerbPriority:
 		if c.Assess == nil {

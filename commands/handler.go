@@ -150,7 +150,11 @@ func (h *Handler) Run(ctx context.Context, c Caller, cmd Command) Reply {
 	case VerbWhatIf:
 		r, err = h.whatIf(c, cmd, l)
 	case VerbExplain:
-		r, err = h.explain(ctx, c, cmd.Ticket, l)
+		if cmd.Ticket == "" {
+			r, err = h.explainWhatIf(c, cmd, l)
+		} else {
+			r, err = h.explain(ctx, c, cmd.Ticket, l)
+		}
 	case VerbPriority:
 		r = priority(cmd, l)
 	case VerbEscalate, VerbUpdate, VerbPause, VerbResume:

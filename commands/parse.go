@@ -183,6 +183,9 @@ func (p *parser) explain() (Command, error) {
 			c.Ticket = strings.ToUpper(w.s)
 		}
 	}
+	if c.Ticket == "" && len(p.words) > 1 {
+		return p.explainWhatIf() // "explain P2 for agency-x at friday 16:45"
+	}
 	if c.Ticket == "" {
 		return c, bad("Which ticket? Try `explain MAGDA-123`.", "Welk ticket? Probeer `uitleg MAGDA-123`.")
 	}
