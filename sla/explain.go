@@ -7,10 +7,10 @@ type StepKind int
 
 // Explanation steps.
 const (
-	StepCounted StepKind = iota // part of a service window that counted (R3.2)
-	StepSkipped                 // a day without a window: weekend, holiday, closure (R3.3)
-	StepPaused                  // a pause between two runs of the clock (R3.4)
-	StepResolved                // resolved until reopened: the clock was done, not paused (R5.2)
+	StepCounted  StepKind = iota // part of a service window that counted (R3.2)
+	StepSkipped                  // a day without a window: weekend, holiday, closure (R3.3)
+	StepPaused                   // a pause between two runs of the clock (R3.4)
+	StepResolved                 // resolved until reopened: the clock was done, not paused (R5.2)
 )
 
 // Step is one line of an explanation. Consecutive weekend days form one step.
