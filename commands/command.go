@@ -103,6 +103,8 @@ func (c Command) String() string {
 		return w("pause ", "pauzeer ") + c.Ticket + " " + reason
 	case VerbResume:
 		return w("resume ", "hervat ") + c.Ticket
+	case VerbContacts:
+		return c.contactsText()
 	case VerbMaintenance:
 		return w("maintenance", "onderhoud")
 	case VerbHolidays:

@@ -159,6 +159,8 @@ func (h *Handler) Run(ctx context.Context, c Caller, cmd Command) Reply {
 		r = priority(cmd, l)
 	case VerbEscalate, VerbUpdate, VerbPause, VerbResume:
 		r, err = h.record(ctx, c, cmd, l)
+	case VerbContacts:
+		r, err = h.contactsAnswer(c, cmd, l)
 	case VerbMaintenance:
 		r = h.maintenance(l)
 	case VerbHolidays:

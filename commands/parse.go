@@ -52,6 +52,8 @@ func Parse(text string) (Command, error) {
 		c.Verb = VerbMaintenance
 	case "holidays", "feestdagen":
 		c, err = p.holidays()
+	case "contacts", "contacten", "who", "wie":
+		c, err = p.contacts()
 	case "help", "hulp", "?":
 		c.Verb = VerbHelp
 	default:
