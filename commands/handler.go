@@ -66,6 +66,9 @@ type Caller struct {
 	ChannelID string
 	Platform  string // "slack", "teams" or "cli"
 	Name      string // display name, recorded as the event's "by"
+	// NameOf gives the person's name from the platform when it gives one only on asking
+	// (Slack's users.info); asked only when an event is recorded, "" meaning use Name.
+	NameOf func(context.Context) string
 	// RequestID identifies the user's action, the same on a retry or a double click
 	// (e.g. Slack: message ts and action id). A repeated id gets the first answer again
 	// and records nothing.
