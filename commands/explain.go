@@ -41,7 +41,7 @@ func (h *Handler) explain(ctx context.Context, c Caller, key string, l Lang) (Re
 		}
 		x := sla.ExplainClock(cal, k.c, now)
 		state, status := h.clockText(k.v, l, now)
-		st := clockStory{tier: t.Tier, changes: t.PriorityChanges, until: storyEnd(x, now), waiting: waiting,
+		st := clockStory{tier: t.Tier, changes: t.PriorityChanges, until: storyEnd(x, k.c, now), waiting: waiting,
 			target: func(p sla.Priority) time.Duration { return k.target(sla.TargetsFor(t.Tier, t.Kind, p, t.Source)) }}
 		r.Items = append(r.Items, Item{
 			Title:  fmt.Sprintf("%s (%s): %s", k.name, Hours(x.Target), state),
@@ -67,10 +67,11 @@ func countsText(tier sla.Tier, l Lang) string {
 		fmt.Sprintf("Telt ma–vr %s Brusselse tijd (%s), niet in weekends, op feestdagen of sluitingsdagen (R3.2, R3.3); pauzes zetten ze stil (R3.4).", hours, tierName(tier, l)))
 }
 
-// storyEnd is the last instant an explanation tells of: the end of its last step, or
-// now while a pause is still open.
-func storyEnd(x sla.Explanation, now time.Time) time.Time {
-	if n := len(x.Steps); n > 0 && !x.Steps[n-1].To.IsZero() {
+// storyEnd is the last instant an explanation tells of: the end of its last step for a
+// clock that stopped; now for one that runs or is paused, since a priority change made
+// after its due still tells why it is breached (R4.4).
+func storyEnd(x sla.Explanation, c *sla.Clock, now time.Time) time.Time {
+	if n := len(x.Steps); c.Done() && n > 0 && !x.Steps[n-1].To.IsZero() {
 		return x.Steps[n-1].To
 	}
 	return now

@@ -164,11 +164,12 @@ func foldOldest(ls []line, l Lang) []line {
 }
 
 // changeText tells a priority change in a clock's story (R4.4): the target it gave the
-// clock, or that the clock, already breached, kept its due.
+// clock, or, made after the due, that the clock is breached: a breach is kept, and a
+// target raised past the time counted is breached at once.
 func changeText(c sla.PriorityChange, x sla.Explanation, st clockStory, l Lang, now time.Time) string {
 	s := l.When(c.At, now) + " " + c.From.String() + " → " + c.To.String()
 	if !x.Due.IsZero() && c.At.After(x.Due) {
-		return s + l.pick(": breached, due kept (R4.4)", ": niet gehaald, deadline blijft (R4.4)")
+		return s + l.pick(": breached (R4.4)", ": niet gehaald (R4.4)")
 	}
 	return s + l.pick(": target ", ": doel ") + Hours(st.target(c.To)) + " (R4.4)"
 }

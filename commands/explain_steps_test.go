@@ -118,3 +118,26 @@ func contains(lines []string, s string) bool {
 	}
 	return false
 }
+
+// TestExplainRaisedPastCount_R4_4: a P3 raised to P1 after two hours counted is
+// breached at once, due where the count reached the new target; the change that did it
+// is in the story, though it came after that due.
+func TestExplainRaisedPastCount_R4_4(t *testing.T) {
+	mon := dt(2026, time.July, 13, 9, 0)
+	at := mon.Add(3 * time.Hour)
+	h, log := newTest(func(o *Options) { o.Now = func() time.Time { return at } })
+	raise := ev("MAGDA-13", sla.PriorityChanged, mon.Add(2*time.Hour))
+	raise.Priority = sla.P1
+	log.Add(created("MAGDA-13", "agency-x", mon, sla.Incident, sla.P3), raise)
+	r := h.Handle(context.Background(), staffCaller, "explain MAGDA-13")
+	resp := r.Items[0]
+	want := []string{"start Mon 13 Jul 09:00", "Mon 13 Jul 09:00-10:00 counted 1h00", "Mon 13 Jul 11:00 P3 → P1: breached (R4.4)",
+		"due Mon 13 Jul 10:00 (R3.5)", "total 1h00, target 1h00"}
+	if strings.Join(resp.Lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("response lines\n%s\nwant\n%s", strings.Join(resp.Lines, "\n"), strings.Join(want, "\n"))
+	}
+	res := r.Items[1]
+	if !contains(res.Lines, "Mon 13 Jul 11:00 P3 → P1: target 5h00 (R4.4)") {
+		t.Errorf("resolution lines %q; want the change re-targeting it to 5h00", res.Lines)
+	}
+}
