@@ -26,18 +26,7 @@ func TestParseExplainWhatIf(t *testing.T) {
 		{"explain P3 for agency-x at tomorrow 08:30", Command{Verb: VerbExplain, Lang: English, Priority: sla.P3, Kind: sla.Incident, Env: sla.Prod, Customer: "agency-x", At: Moment{Set: true, Tomorrow: true, Hour: 8, Minute: 30}}},
 		{"explain P4 for agency-x at 2026-12-24 16:00", Command{Verb: VerbExplain, Lang: English, Priority: sla.P4, Kind: sla.Incident, Env: sla.Prod, Customer: "agency-x", At: Moment{Set: true, Date: sla.Date{Year: 2026, Month: time.December, Day: 24}, Hour: 16}}},
 	} {
-		got, err := Parse(tt.text)
-		if err != nil {
-			t.Errorf("Parse(%q): %v", tt.text, err)
-			continue
-		}
-		if diff := cmp.Diff(tt.want, got); diff != "" {
-			t.Errorf("Parse(%q) (-want +got):\n%s", tt.text, diff)
-		}
-		back, err := Parse(got.String())
-		if err != nil || !cmp.Equal(got, back) {
-			t.Errorf("round trip of %q via %q: %+v, %v", tt.text, got.String(), back, err)
-		}
+		checkParse(t, tt.text, tt.want)
 	}
 	for _, tt := range []struct{ text, want string }{
 		{"explain P2 for agency-x at friday 25:00", "I can't read “friday 25:00” as a moment. Try `at friday 16:45` or `at 2026-12-24 09:00`."},
@@ -93,5 +82,21 @@ func TestGoldenExplainWhatIf_R3_5(t *testing.T) {
 	// resolution 16h is 0h15 + 9h on Monday, the closure day Tuesday 14 July skipped, 6h45 on Wednesday.
 	if len(r.Items) != 2 || r.Items[0].Title != "Response (2h00): due Mon 13 Jul 09:45" || r.Items[1].Title != "Resolution (16h00): due Wed 15 Jul 14:45" {
 		t.Errorf("items %+v; want response due Mon 09:45, resolution Wed 14:45", r.Items)
+	}
+}
+
+// checkParse parses text to want, and want's String back to want.
+func checkParse(t *testing.T, text string, want Command) {
+	t.Helper()
+	got, err := Parse(text)
+	if err != nil {
+		t.Errorf("Parse(%q): %v", text, err)
+		return
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Parse(%q) (-want +got):\n%s", text, diff)
+	}
+	if back, err := Parse(got.String()); err != nil || !cmp.Equal(got, back) {
+		t.Errorf("round trip of %q via %q: %+v, %v", text, got.String(), back, err)
 	}
 }
