@@ -52,6 +52,10 @@ func Parse(text string) (Command, error) {
 		c.Verb = VerbMaintenance
 	case "holidays", "feestdagen":
 		c, err = p.holidays()
+	case "availability", "beschikbaarheid", "uptime":
+		c, err = p.availability()
+	case "status":
+		c.Verb = VerbStatus
 	case "help", "hulp", "?":
 		c.Verb = VerbHelp
 	default:
