@@ -93,3 +93,25 @@ func TestRecordOutageEventsR6_1(t *testing.T) {
 		t.Fatalf("an outage that ended at the range's start is listed: %+v", got)
 	}
 }
+
+func TestSaveMaintenancesR8_2(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	m := storage.ScheduledMaintenance{ID: "p1", Name: "Database upgrade", Start: dt(2026, 11, 4, 20, 0), End: dt(2026, 11, 4, 23, 0)}
+	for i, want := range []int{1, 0} {
+		if n, err := db.SaveMaintenances(ctx, []storage.ScheduledMaintenance{m}); err != nil || n != want {
+			t.Fatalf("save #%d: %d, %v", i, n, err)
+		}
+	}
+	m.End = dt(2026, 11, 5, 1, 0) // rescheduled
+	if n, err := db.SaveMaintenances(ctx, []storage.ScheduledMaintenance{m, {ID: "bad", Start: m.Start, End: m.Start}}); !errors.Is(err, storage.ErrInvalid) || n != 0 {
+		t.Fatalf("a bad one: %d, %v", n, err)
+	}
+	if n, err := db.SaveMaintenances(ctx, []storage.ScheduledMaintenance{m}); err != nil || n != 1 {
+		t.Fatalf("rescheduled: %d, %v", n, err)
+	}
+	got, err := db.Maintenances(ctx)
+	if err != nil || len(got) != 1 || !got[0].End.Equal(m.End) || got[0].Name != m.Name {
+		t.Fatalf("%+v, %v", got, err)
+	}
+}

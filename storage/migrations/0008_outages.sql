@@ -16,3 +16,13 @@ CREATE TABLE outages (
 
 -- A month's figure reads the outages that start before its end.
 CREATE INDEX outages_start ON outages (started_at);
+
+-- The status page's scheduled maintenances (R8.2), as last read: kept after the page
+-- drops them, so a past month's availability does not change when they are over.
+CREATE TABLE scheduled_maintenances (
+	id        TEXT PRIMARY KEY CHECK (id <> ''),
+	name      TEXT NOT NULL,
+	starts_at TEXT NOT NULL,
+	ends_at   TEXT NOT NULL CHECK (ends_at > starts_at),
+	url       TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
