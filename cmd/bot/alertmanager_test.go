@@ -191,6 +191,10 @@ func TestAlertmanagerEndToEndR6_1(t *testing.T) {
 	if got.DowntimeS != want || got.RemainingS != got.BudgetS-want || componentOf(a, "infrastructure").DowntimeS != want {
 		t.Errorf("database %+v; want %d s down", got, want)
 	}
+	_, metrics := do(t, http.MethodGet, s.base+"/metrics", "", "")
+	if line := fmt.Sprintf("magda_error_budget_remaining_seconds{component=%q} %d\n", "database", got.BudgetS-want); !strings.Contains(metrics, line) {
+		t.Errorf("/metrics has no %q", line)
+	}
 	if n := componentOf(a, "network"); len(n.Outages) != 0 {
 		t.Errorf("the alert sent with a wrong token was stored: %+v", n)
 	}
