@@ -42,16 +42,8 @@ func DecodeOutageEvent(data []byte) (OutageEvent, error) {
 	if !utf8.Valid(data) {
 		return OutageEvent{}, invalid("the body is not valid UTF-8")
 	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err == nil {
-		for name := range fields {
-			if !outageFields[name] {
-				if len(name) > 40 {
-					name = strings.ToValidUTF8(name[:40], "?") + "…"
-				}
-				return OutageEvent{}, invalid("unknown field %q on an outage event", name)
-			}
-		}
+	if name, ok := unknownField(data, outageFields); ok {
+		return OutageEvent{}, invalid("unknown field %q on an outage event", name)
 	}
 	dec := json.NewDecoder(strings.NewReader(string(data)))
 	dec.DisallowUnknownFields()
