@@ -178,8 +178,8 @@ func MonthlyAvailability(m Month, outages []Outage, windows []MaintenanceWindow,
 
 	per := make(map[Component][]span, len(Components))
 	lists := make(map[Component][]Outage, len(Components))
-	var all []span
-	var allOutages []Outage
+	all := make([]span, 0, len(outages))
+	allOutages := make([]Outage, 0, len(outages))
 	for _, o := range outages {
 		to := asOf
 		if !o.End.IsZero() && o.End.Unix() < to {
