@@ -22,7 +22,7 @@ type availabilityCollector struct {
 func (m *Metrics) Availability(month func(ctx context.Context, now time.Time) (sla.Availability, error)) {
 	m.reg.MustRegister(&availabilityCollector{month: month, now: m.now,
 		ratio: prometheus.NewDesc("magda_availability_ratio", "This calendar month's availability (R6.1), maintenance windows excluded, up to now.", []string{"component"}, nil),
-		left: prometheus.NewDesc("magda_error_budget_remaining_seconds", "This calendar month's error budget (0.5 % of its time outside maintenance, R6.1) left; negative once exceeded.", []string{"component"}, nil),
+		left:  prometheus.NewDesc("magda_error_budget_remaining_seconds", "This calendar month's error budget (0.5 % of its time outside maintenance, R6.1) left; negative once exceeded.", []string{"component"}, nil),
 	})
 }
 

@@ -32,8 +32,8 @@ type EventsOptions struct {
 	// OutageInvalid tells its errors that are the sender's (400) from the store's (500).
 	Outages       OutageRecorder
 	OutageInvalid func(error) bool
-	Metrics  *Metrics
-	Logger   *slog.Logger
+	Metrics       *Metrics
+	Logger        *slog.Logger
 }
 
 // EventsPath is where Events is mounted; refusals are logged under it.

@@ -85,7 +85,12 @@ func TestManifestCommands(t *testing.T) {
 		if len(titles) > 10 {
 			t.Errorf("%d commands in a list; Teams takes 10", len(titles))
 		}
-		if diff := cmp.Diff(names, titles); diff != "" {
+		// Teams takes 10 commands to a list: the first ones in help order, and help.
+		want := names
+		if len(want) > 10 {
+			want = append(slices.Clone(want[:9]), "help")
+		}
+		if diff := cmp.Diff(want, titles); diff != "" {
 			t.Errorf("command list for %v (-commands.Commands +manifest):\n%s", list.Scopes, diff)
 		}
 		if diff := cmp.Diff(bot.Scopes, list.Scopes); diff != "" {
