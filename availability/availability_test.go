@@ -24,14 +24,16 @@ func TestMonthR6_1R8_2(t *testing.T) {
 	defer db.Close()
 	ctx := context.Background()
 	if _, err := db.MarkAlerts(ctx, []storage.AlertMark{
-		{Ref: "a", Component: sla.Server, Start: dt(4, 19), End: dt(4, 21)},  // 1 h in the page's window
-		{Ref: "b", Component: sla.Server, Start: dt(21, 10), End: dt(21, 12)}, // the cancelled weekend counts
+		{Ref: "a", Component: sla.Server, Start: dt(4, 19), End: dt(4, 21)},                                         // 1 h in the page's window
+		{Ref: "b", Component: sla.Server, Start: dt(21, 10), End: dt(21, 12)},                                       // the cancelled weekend counts
 		{Ref: "c", Component: sla.Server, Start: time.Date(2026, 10, 31, 23, 0, 0, 0, sla.Brussels), End: dt(1, 1)}, // 1 h in November
 	}); err != nil {
 		t.Fatal(err)
 	}
 	c := &availability.Counter{Store: db, Cancelled: []sla.Date{{Year: 2026, Month: time.November, Day: 21}},
-		Scheduled: func() []sla.MaintenanceWindow { return []sla.MaintenanceWindow{{Start: dt(4, 20), End: dt(4, 23), Note: "page"}} }}
+		Scheduled: func() []sla.MaintenanceWindow {
+			return []sla.MaintenanceWindow{{Start: dt(4, 20), End: dt(4, 23), Note: "page"}}
+		}}
 	a, err := c.Month(ctx, sla.Month{Year: 2026, Month: time.November}, dt(30, 23))
 	if err != nil {
 		t.Fatal(err)
