@@ -27,8 +27,9 @@ type Command struct {
 	// level its card showed plus one, so that two clicks on cards that showed the same
 	// level, in Slack and in Teams, are one step. 0 (typed): the next level.
 	Level  int
-	Reason string // pause: sla.WaitCustomer or sla.WaitThirdParty
-	Year   int    // holidays; 0 = this year
+	Reason string    // pause: sla.WaitCustomer or sla.WaitThirdParty
+	Year   int       // holidays; 0 = this year
+	Month  sla.Month // availability; zero = this month
 	// At is when an explained what-if is reported ("explain P2 for agency-x at friday
 	// 16:45"); unset: now.
 	At Moment
@@ -107,6 +108,8 @@ func (c Command) String() string {
 		return c.contactsText()
 	case VerbMaintenance:
 		return w("maintenance", "onderhoud")
+	case VerbAvailability, VerbStatus:
+		return c.availabilityText()
 	case VerbHolidays:
 		s := w("holidays", "feestdagen")
 		if c.Year != 0 {

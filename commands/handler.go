@@ -38,6 +38,17 @@ type Access struct {
 type Maintenance struct {
 	Extra     []sla.MaintenanceWindow
 	Cancelled []sla.Date // Saturdays of reserved weekends that will not be used
+	// Scheduled gives the status page's scheduled maintenances as last read (R8.2);
+	// nil: none.
+	Scheduled func() []sla.MaintenanceWindow
+}
+
+// Windows gives every extra window in force: the configured ones and the status page's.
+func (m Maintenance) Windows() []sla.MaintenanceWindow {
+	if m.Scheduled == nil {
+		return m.Extra
+	}
+	return append(append([]sla.MaintenanceWindow(nil), m.Extra...), m.Scheduled()...)
 }
 
 // Options configures a Handler; only Store is required.
@@ -57,6 +68,11 @@ type Options struct {
 	// channel), before the answer is given: hand slow work off. Nil: nothing. An
 	// escalation needs no hook: notify announces it from the stored event (R7).
 	OnUpdated func(ctx context.Context, t sla.Ticket, text, by string)
+
+	// Availability counts R6.1 months; StatusPage gives the status page as last read
+	// (R6.2). Nil: those commands say they are off.
+	Availability Availability
+	StatusPage   func() StatusPage
 }
 
 // Caller is who asks, where.
@@ -168,6 +184,10 @@ func (h *Handler) Run(ctx context.Context, c Caller, cmd Command) Reply {
 		r = h.maintenance(l)
 	case VerbHolidays:
 		r = h.holidays(cmd.Year, l)
+	case VerbAvailability:
+		r, err = h.availability(ctx, cmd, l)
+	case VerbStatus:
+		r = h.status(l)
 	default:
 		r = help(l)
 	}

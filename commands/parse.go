@@ -54,6 +54,10 @@ func Parse(text string) (Command, error) {
 		c, err = p.holidays()
 	case "contacts", "contacten", "who", "wie":
 		c, err = p.contacts()
+	case "availability", "beschikbaarheid", "uptime":
+		c, err = p.availability()
+	case "status":
+		c.Verb = VerbStatus
 	case "help", "hulp", "?":
 		c.Verb = VerbHelp
 	default:

@@ -39,6 +39,9 @@ type Config struct {
 	// Jira maps Jira Service Management to the contract's events; keys left out keep
 	// the jira package's documented defaults.
 	Jira jira.Mapping `yaml:"jira"`
+	// Alertmanager and Statuspage feed availability (R6) and maintenance (R8.2).
+	Alertmanager Alertmanager `yaml:"alertmanager"`
+	Statuspage   Statuspage   `yaml:"statuspage"`
 
 	source string
 }
@@ -203,6 +206,7 @@ func (c *Config) defaults() {
 	if !c.Notify.DigestAt.Set {
 		c.Notify.DigestAt = Clock{Hour: 8, Minute: 30, Set: true}
 	}
+	c.availabilityDefaults()
 }
 
 // validate checks what the types alone cannot; errors name the line of the key.
@@ -252,6 +256,9 @@ func (c *Config) validate(root *yaml.Node) error {
 		if !tenantID.MatchString(t) {
 			return fmt.Errorf("%d: teams.tenants[%d]: %q is not an Azure AD tenant id (a GUID)", at("teams", "tenants", i), i, t)
 		}
+	}
+	if err := c.validateAvailability(at); err != nil {
+		return err
 	}
 	if err := c.Jira.Validate(); err != nil {
 		return fmt.Errorf("%d: %v", at("jira"), err)

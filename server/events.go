@@ -28,8 +28,12 @@ type EventsOptions struct {
 	// agency-x), false for an unknown one; nil takes every id as it is.
 	Customer func(id string) (string, bool)
 	Bodies   *Bodies // nil: the default limits
-	Metrics  *Metrics
-	Logger   *slog.Logger
+	// Outages takes outage_started and outage_ended (R6.1); nil refuses them.
+	// OutageInvalid tells its errors that are the sender's (400) from the store's (500).
+	Outages       OutageRecorder
+	OutageInvalid func(error) bool
+	Metrics       *Metrics
+	Logger        *slog.Logger
 }
 
 // EventsPath is where Events is mounted; refusals are logged under it.
@@ -44,6 +48,9 @@ func Events(o EventsOptions) http.Handler {
 	}
 	if o.Bodies == nil {
 		o.Bodies = NewBodies(BodyLimits{}, o.Logger)
+	}
+	if o.OutageInvalid == nil {
+		o.OutageInvalid = func(error) bool { return false }
 	}
 	count := func(result string) {
 		if o.Metrics != nil {
@@ -66,6 +73,9 @@ func Events(o EventsOptions) http.Handler {
 		if err != nil {
 			count("rejected")
 			o.Bodies.Refuse(w, EventsPath, err)
+			return
+		}
+		if serveOutages(w, r, o, body, count) {
 			return
 		}
 		evs, err := sla.DecodeEvents(body)

@@ -59,11 +59,14 @@ func (a *app) commands(onUpdated func(context.Context, sla.Ticket, string, strin
 			ChannelCustomer: channels, CustomersMayEscalate: cfg.Access.CustomersMayEscalate,
 		},
 		Calendars:   a.cals,
-		Maintenance: commands.Maintenance{Extra: cfg.ExtraWindows(), Cancelled: cfg.CancelledWindows()},
+		Maintenance: a.availability().maint,
 		Language:    commands.Lang(cfg.Language),
 		AtRisk:      cfg.Notify.AtRiskShare,
 		Logger:      a.log,
 		OnUpdated:   onUpdated,
+
+		Availability: a.availability().counter,
+		StatusPage:   a.availability().status,
 	})
 }
 

@@ -56,7 +56,7 @@ func (a *app) wireNotify(w *wiring, k *hooks, h *commands.Handler, bot *teams.Bo
 		SDM:             channels(cfg.Slack.SDMChannel, cfg.Teams.SDMChannel),
 		Announcements:   channels(cfg.Slack.AnnouncementsChannel, cfg.Teams.AnnouncementsChannel),
 		ServiceDelivery: append([]string{cfg.Escalation.ServiceDelivery}, cfg.Escalation.SDMMail...),
-		Maintenance:     commands.Maintenance{Extra: cfg.ExtraWindows(), Cancelled: cfg.CancelledWindows()},
+		Maintenance:     a.availability().maint,
 		Language:        commands.Lang(cfg.Language),
 		UpdateLead:      cfg.Notify.UpdateLead.D,
 		AtRisk:          cfg.Notify.AtRiskShare,
@@ -65,6 +65,7 @@ func (a *app) wireNotify(w *wiring, k *hooks, h *commands.Handler, bot *teams.Bo
 		Mailer:          mailer,
 		Card:            h.Card,
 		Logger:          a.log,
+		Availability:    a.availability().counter,
 	})
 	if err != nil {
 		return err

@@ -26,7 +26,9 @@ const usage = `usage:
   bot tickets [--customer ID] [--open] [--from D] [--to D] [--db FILE] [--config FILE]
   bot ticket KEY [--db FILE] [--config FILE]
   bot outbox [--state pending|parked|sent] [--db FILE]
-  bot outbox requeue [ID ...] [--db FILE]`
+  bot outbox requeue [ID ...] [--db FILE]
+  bot availability [--month YYYY-MM] [--format text|json] [--db FILE] [--config FILE]
+  bot outages [--month YYYY-MM] [--db FILE] [--config FILE]`
 
 // run is the whole program; main only adds signals, the environment and exit codes.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
@@ -55,6 +57,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return ticket(ctx, rest, getenv, stdout)
 	case "outbox":
 		return outbox(ctx, rest, getenv, stdout)
+	case "availability":
+		return availabilityCmd(ctx, rest, getenv, stdout)
+	case "outages":
+		return outagesCmd(ctx, rest, getenv, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

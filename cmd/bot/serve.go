@@ -46,6 +46,7 @@ type app struct {
 	cals *sla.Calendars
 	db   *storage.DB
 	log  *slog.Logger
+	av   *avail // availability(): built on first use
 }
 
 func openApp(s settings, log *slog.Logger) (*app, error) {
@@ -251,6 +252,7 @@ func (a *app) wire(getenv func(string) string, separateOps bool) (*wiring, error
 		// Not through handle: the token is checked before the body is read.
 		w.mux.Handle("POST "+server.EventsPath, m.Instrument("events", server.Events(server.EventsOptions{
 			Token: token, Store: a.db, Customer: a.customerID, Bodies: w.bodies, Metrics: m, Logger: a.log,
+			Outages: a.db, OutageInvalid: outageInvalid,
 		})))
 	}
 	w.state("events API", token != "", "set MAGDA_API_TOKEN")
@@ -262,6 +264,7 @@ func (a *app) wire(getenv func(string) string, separateOps bool) (*wiring, error
 		}))
 	}
 	w.state("Jira webhooks", secret != "", "set JIRA_WEBHOOK_SECRET")
+	a.wireAvailability(w)
 
 	k := &hooks{}
 	h := a.commands(k.updated)
