@@ -71,7 +71,12 @@ func (a *app) commands(onUpdated func(context.Context, sla.Ticket, string, strin
 type commandStore struct{ db *storage.DB }
 
 func (s commandStore) Ticket(ctx context.Context, key string) (sla.Ticket, bool, error) {
-	return s.db.Ticket(ctx, key)
+	t, ok, err := s.db.Ticket(ctx, key)
+	if ok || err != nil {
+		return t, ok, err
+	}
+	n, err := s.db.Waiting(ctx, key)
+	return sla.Ticket{Key: key}, n > 0, err
 }
 
 func (s commandStore) Tickets(ctx context.Context, customer string, openOnly bool) ([]sla.Ticket, error) {

@@ -170,10 +170,7 @@ func startServing(t testing.TB, vars map[string]string, args ...string) served {
 		}
 		s.startup = append(s.startup, strings.TrimSpace(line))
 	}
-	if _, rest, ok := strings.Cut(s.startup[0], "http://"); ok {
-		u, _, _ := strings.Cut(rest, " ")
-		s.metrics = "http://" + strings.TrimSuffix(u, ",")
-	}
+	s.metrics = logValue(s.startup[0], "url")
 	go io.Copy(io.Discard, r)
 	t.Cleanup(func() {
 		cancel()
@@ -191,11 +188,20 @@ func listenURL(r *bufio.Reader) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if _, rest, ok := strings.Cut(line, "listening on "); ok {
-			base, _, _ := strings.Cut(rest, " ")
-			return base, nil
+		if strings.Contains(line, " msg=listening ") {
+			return logValue(line, "url"), nil
 		}
 	}
+}
+
+// logValue is the unquoted value of key in a structured log line, "" without it.
+func logValue(line, key string) string {
+	_, rest, ok := strings.Cut(line, " "+key+"=")
+	if !ok {
+		return ""
+	}
+	v, _, _ := strings.Cut(rest, " ")
+	return strings.TrimSpace(v)
 }
 
 func TestServeEndToEnd(t *testing.T) {
@@ -304,6 +310,9 @@ func TestOutboxCommands(t *testing.T) {
 	}
 	if _, err := os.Stat(db); !os.IsNotExist(err) {
 		t.Errorf("bad arguments created the database (%v)", err)
+	}
+	if err := run(context.Background(), []string{"ask", "--db", db, "help"}, env(nil), io.Discard); err != nil {
+		t.Fatal(err)
 	}
 	if err := run(context.Background(), []string{"outbox", "requeue", "--db", db}, env(nil), &out); err != nil || out.String() != "requeued 0 parked notification message(s)\n" {
 		t.Errorf("requeue on an empty outbox: %q, %v", out.String(), err)

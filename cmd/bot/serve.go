@@ -132,7 +132,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(stdout, nil))
+	log := newLogger(stdout)
 	a, err := openApp(s, log)
 	if err != nil {
 		return err
@@ -157,7 +157,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		srvs = append(srvs, server.NewHTTP(w.ops, log))
 		serving = append(serving, server.LimitListener(lns.ops, opsConns))
 	}
-	lns.print(stdout, s, a.cfg.Source(), lim, w)
+	lns.print(log, s, a.cfg.Source(), lim, w)
 
 	errc := make(chan error, len(srvs)+len(w.loops))
 	for i, srv := range srvs {
@@ -275,6 +275,7 @@ func (a *app) wire(getenv func(string) string, separateOps bool) (*wiring, error
 	if err := a.wireNotify(w, k, h, bot); err != nil {
 		return nil, err
 	}
+	a.mountOff(w)
 	return w, nil
 }
 
