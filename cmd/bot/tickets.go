@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"io/fs"
-	"os"
 	"io"
+	"io/fs"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
