@@ -143,7 +143,9 @@ func Parse(name string, data []byte) (*Config, error) {
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
 		var te *yaml.TypeError
 		if errors.As(err, &te) && len(te.Errors) > 0 {
-			return nil, fmt.Errorf("%s:%s", name, oneLine(te.Errors[0], len(te.Errors)-1))
+			var root yaml.Node
+			_ = yaml.Unmarshal(data, &root)
+			return nil, fmt.Errorf("%s:%s", name, oneLine(named(&root, te.Errors[0]), len(te.Errors)-1))
 		}
 		return nil, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
