@@ -38,7 +38,8 @@ type Config struct {
 	Teams       Teams       `yaml:"teams"`
 	// Jira maps Jira Service Management to the contract's events; keys left out keep
 	// the jira package's documented defaults.
-	Jira jira.Mapping `yaml:"jira"`
+	Jira      jira.Mapping `yaml:"jira"`
+	Retention Retention    `yaml:"retention"`
 
 	source string
 }
@@ -153,7 +154,12 @@ func Parse(name string, data []byte) (*Config, error) {
 	c.defaults()
 	var root yaml.Node
 	_ = yaml.Unmarshal(data, &root)
-	if err := c.validate(&root); err != nil {
+	c.retentionDefaults()
+	err := c.validate(&root)
+	if err == nil {
+		err = c.validateRetention(&root)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("%s:%w", name, err)
 	}
 	return &c, nil

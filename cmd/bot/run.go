@@ -26,7 +26,8 @@ const usage = `usage:
   bot tickets [--customer ID] [--open] [--db FILE] [--config FILE]
   bot ticket KEY [--db FILE] [--config FILE]
   bot outbox [--state pending|parked|sent] [--db FILE]
-  bot outbox requeue [ID ...] [--db FILE]`
+  bot outbox requeue [ID ...] [--db FILE]
+  bot backup FILE [--db FILE]`
 
 // run is the whole program; main only adds signals, the environment and exit codes.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
@@ -55,6 +56,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return ticket(ctx, rest, getenv, stdout)
 	case "outbox":
 		return outbox(ctx, rest, getenv, stdout)
+	case "backup":
+		return backup(ctx, rest, getenv, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

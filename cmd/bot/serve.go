@@ -275,6 +275,7 @@ func (a *app) wire(getenv func(string) string, separateOps bool) (*wiring, error
 	if err := a.wireNotify(w, k, h, bot); err != nil {
 		return nil, err
 	}
+	a.wireRetention(w)
 	a.mountOff(w)
 	return w, nil
 }

@@ -44,8 +44,9 @@ func (l *logTail) waitFor(t *testing.T, parts ...string) string {
 	return ""
 }
 
-// serveLogged runs `bot serve` on a free loopback port and keeps all it writes.
-func serveLogged(t *testing.T, vars map[string]string, args ...string) (string, *logTail) {
+// serveLogged runs `bot serve` on a free loopback port and keeps all it writes; stop
+// ends it (the test's end does too).
+func serveLogged(t *testing.T, vars map[string]string, args ...string) (base string, logs *logTail, stop func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
@@ -54,8 +55,8 @@ func serveLogged(t *testing.T, vars map[string]string, args ...string) (string, 
 		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), env(vars), pw)
 		pw.Close()
 	}()
-	logs := &logTail{}
-	base := make(chan string, 1)
+	logs = &logTail{}
+	url := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(pr)
 		for sc.Scan() {
@@ -63,26 +64,30 @@ func serveLogged(t *testing.T, vars map[string]string, args ...string) (string, 
 			logs.b.WriteString(sc.Text() + "\n")
 			logs.mu.Unlock()
 			if strings.Contains(sc.Text(), " msg=listening ") {
-				base <- logValue(sc.Text(), "url")
+				url <- logValue(sc.Text(), "url")
 			}
 		}
 	}()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("serve: %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
 	select {
-	case b := <-base:
+	case b := <-url:
 		logs.waitFor(t, `msg=integration name=reminders`) // the last start-up line
-		return b, logs
+		return b, logs, stop
 	case err := <-done:
 		t.Fatalf("serve stopped: %v", err)
 	case <-time.After(10 * time.Second):
 		t.Fatal("serve did not say where it listens")
 	}
-	return "", nil
+	return "", nil, nil
 }
 
 // TestTrapMissingDatabase (issue 14.6): the commands that read the store refuse a
@@ -112,7 +117,7 @@ func TestTrapMissingDatabase(t *testing.T) {
 // naming the setting that turns it on, logged as a refusal; an endpoint that is on is
 // unchanged.
 func TestTrapOffEndpoints(t *testing.T) {
-	base, logs := serveLogged(t, map[string]string{"MAGDA_API_TOKEN": "s3cret"},
+	base, logs, _ := serveLogged(t, map[string]string{"MAGDA_API_TOKEN": "s3cret"},
 		"--db", filepath.Join(t.TempDir(), "magda.db"))
 	for path, setting := range map[string]string{
 		"/webhooks/jira":       "JIRA_WEBHOOK_SECRET",
@@ -139,7 +144,7 @@ func TestTrapOffEndpoints(t *testing.T) {
 // logged in one structured line with the route, status, reason and remote address,
 // never the token.
 func TestTrapRefusalsLogged(t *testing.T) {
-	base, logs := serveLogged(t, map[string]string{"MAGDA_API_TOKEN": "s3cret"},
+	base, logs, _ := serveLogged(t, map[string]string{"MAGDA_API_TOKEN": "s3cret"},
 		"--db", filepath.Join(t.TempDir(), "magda.db"))
 	if code, _ := do(t, "POST", base+"/api/v1/events", "Bearer wrong-token", "{}"); code != 401 {
 		t.Fatalf("wrong token = %d", code)
@@ -160,7 +165,7 @@ var structured = regexp.MustCompile(`^time=\S+ level=(DEBUG|INFO|WARN|ERROR) msg
 // TestTrapStructuredLogs (issue 14.6): every line serve writes is structured, the
 // start-up lines included, with times in Brussels.
 func TestTrapStructuredLogs(t *testing.T) {
-	_, logs := serveLogged(t, nil, "--db", filepath.Join(t.TempDir(), "magda.db"))
+	_, logs, _ := serveLogged(t, nil, "--db", filepath.Join(t.TempDir(), "magda.db"))
 	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
 	if len(lines) < 5 {
 		t.Fatalf("only %d start-up lines:\n%s", len(lines), logs.String())
