@@ -42,7 +42,7 @@ func ask(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 // commands builds the platform-neutral command handler over the store.
 func (a *app) commands(onUpdated func(context.Context, sla.Ticket, string, string)) *commands.Handler {
-	cfg := a.cfg
+	cfg, cals := a.config(), a.calendars()
 	customers := make([]commands.Customer, len(cfg.Customers))
 	channels := map[string]string{}
 	for i, c := range cfg.Customers {
@@ -58,7 +58,7 @@ func (a *app) commands(onUpdated func(context.Context, sla.Ticket, string, strin
 			Agents: cfg.Access.Agents, SDMs: cfg.Access.SDMs,
 			ChannelCustomer: channels, CustomersMayEscalate: cfg.Access.CustomersMayEscalate,
 		},
-		Calendars:   a.cals,
+		Calendars:   cals,
 		Maintenance: commands.Maintenance{Extra: cfg.ExtraWindows(), Cancelled: cfg.CancelledWindows()},
 		Language:    commands.Lang(cfg.Language),
 		AtRisk:      cfg.Notify.AtRiskShare,

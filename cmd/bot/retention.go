@@ -45,7 +45,7 @@ func (a *app) wireRetention(w *wiring) {
 // prune removes what is older than the configured retention; a failure is logged and
 // tried again at the next round: nothing is lost by pruning late.
 func (a *app) prune(ctx context.Context, now time.Time) {
-	keep := a.cfg.Retention.Sent.D
+	keep := a.config().Retention.Sent.D
 	p, err := a.db.Prune(ctx, now.Add(-keep))
 	switch {
 	case err != nil && ctx.Err() == nil:
