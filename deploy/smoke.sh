@@ -46,4 +46,4 @@ kill -TERM "$pid"
 wait "$pid" || fail "serve did not stop cleanly"
 pid=
 if grep -v '^time=[^ ]* level=[A-Z]* msg=' "$dir/log"; then fail "log lines above are not structured"; fi
-echo "smoke: ok ($("$bin" help | head -1 >/dev/null; echo "$bin"))"
+echo "smoke: ok ($bin)"
