@@ -56,13 +56,9 @@ func try(ctx context.Context, f func(context.Context) error) error {
 // every integration that is on, as serve would use it, one line each; it fails (exit 1)
 // when any check fails. It posts and mails nothing.
 func check(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	var s settings
-	s.flags(fs, getenv)
-	if rest, err := parseFlags(fs, args); err != nil {
+	s, err := settingsOnly("check", args, getenv)
+	if err != nil {
 		return err
-	} else if len(rest) > 0 {
-		return usagef("check: unexpected argument %q", rest[0])
 	}
 	c := &checker{out: stdout}
 	cfg, err := config.Load(s.config)
@@ -82,6 +78,18 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdou
 	checkMail(ctx, c, cfg, getenv)
 	checkStatusPage(ctx, c, cfg, getenv)
 	return c.result()
+}
+
+// settingsOnly parses a command that takes the store's flags and no argument.
+func settingsOnly(name string, args []string, getenv func(string) string) (settings, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	var s settings
+	s.flags(fs, getenv)
+	rest, err := parseFlags(fs, args)
+	if err == nil && len(rest) > 0 {
+		err = usagef("%s: unexpected argument %q", name, rest[0])
+	}
+	return s, err
 }
 
 func (c *checker) result() error {

@@ -150,34 +150,18 @@ type served struct {
 // startServing is startServe that also reads where the metrics are.
 func startServing(t testing.TB, vars map[string]string, args ...string) served {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), env(vars), pw)
-		pw.Close()
-	}()
-	r := bufio.NewReader(pr)
-	base, err := listenURL(r)
-	if err != nil {
-		t.Fatalf("serve did not say where it listens: %v (%v)", err, <-done)
-	}
+	base, logs, _ := serveLogged(t, vars, args...)
 	s := served{base: base}
-	for range 2 {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			t.Fatalf("serve's start-up lines end early: %v", err)
+	lines := strings.Split(logs.String(), "\n")
+	for i, l := range lines {
+		if strings.Contains(l, " msg=listening ") && i+2 < len(lines) {
+			s.startup = lines[i+1 : i+3]
 		}
-		s.startup = append(s.startup, strings.TrimSpace(line))
+	}
+	if len(s.startup) < 2 {
+		t.Fatalf("serve's start-up lines end early:\n%s", logs.String())
 	}
 	s.metrics = logValue(s.startup[0], "url")
-	go io.Copy(io.Discard, r)
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve returned %v; want a clean stop", err)
-		}
-	})
 	return s
 }
 

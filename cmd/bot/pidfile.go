@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -37,13 +36,9 @@ func writePID(db string) (func(), error) {
 // it (a bad one: the same one line, exit 2, and the bot is not disturbed), then sends
 // SIGHUP to the bot serving the database (issue 14.4).
 func reloadCmd(_ context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("reload", flag.ContinueOnError)
-	var s settings
-	s.flags(fs, getenv)
-	if rest, err := parseFlags(fs, args); err != nil {
+	s, err := settingsOnly("reload", args, getenv)
+	if err != nil {
 		return err
-	} else if len(rest) > 0 {
-		return usagef("reload: unexpected argument %q", rest[0])
 	}
 	cfg, err := config.Load(s.config)
 	if err != nil {

@@ -27,7 +27,7 @@ type logTail struct {
 func (l *logTail) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
 
 // waitFor waits until a line containing every one of parts is logged, or fails.
-func (l *logTail) waitFor(t *testing.T, parts ...string) string {
+func (l *logTail) waitFor(t testing.TB, parts ...string) string {
 	t.Helper()
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 	lines:
@@ -46,7 +46,7 @@ func (l *logTail) waitFor(t *testing.T, parts ...string) string {
 
 // serveLogged runs `bot serve` on a free loopback port and keeps all it writes; stop
 // ends it (the test's end does too).
-func serveLogged(t *testing.T, vars map[string]string, args ...string) (base string, logs *logTail, stop func()) {
+func serveLogged(t testing.TB, vars map[string]string, args ...string) (base string, logs *logTail, stop func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
