@@ -13,7 +13,8 @@ import (
 
 // Store is what the handler needs from the ticket store.
 type Store interface {
-	// Ticket gives a ticket's state; false when no event of it is stored.
+	// Ticket gives a ticket's state; false when no event of it is stored. A ticket
+	// whose events wait for its created event is found with Known false.
 	Ticket(ctx context.Context, key string) (sla.Ticket, bool, error)
 	// Tickets gives a customer's tickets, every customer's for "" (only the open ones
 	// when openOnly).
@@ -285,6 +286,12 @@ func (h *Handler) ticket(ctx context.Context, c Caller, key string, l Lang) (sla
 	t, ok, err := h.o.Store.Ticket(ctx, key)
 	if err != nil {
 		return sla.Ticket{}, internal(err)
+	}
+	if ok && !t.Known && !scoped {
+		// Events may come before their ticket's created (CONTRACT.md): they are kept.
+		return sla.Ticket{}, errorf(CodeNotFound, "%s", l.pick(
+			"Ticket "+key+" has events stored that wait for its `created` event; it shows once that comes.",
+			"Ticket "+key+" heeft events die wachten op zijn `created`-event; het verschijnt zodra dat binnenkomt."))
 	}
 	if !ok || !t.Known || scoped && !strings.EqualFold(t.Customer, scope) {
 		return sla.Ticket{}, errorf(CodeNotFound, "%s", l.pick("I don't know ticket "+key+".", "Ik ken ticket "+key+" niet."))

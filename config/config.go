@@ -38,7 +38,8 @@ type Config struct {
 	Teams       Teams       `yaml:"teams"`
 	// Jira maps Jira Service Management to the contract's events; keys left out keep
 	// the jira package's documented defaults.
-	Jira jira.Mapping `yaml:"jira"`
+	Jira      jira.Mapping `yaml:"jira"`
+	Retention Retention    `yaml:"retention"`
 	// Alertmanager and Statuspage feed availability (R6) and maintenance (R8.2).
 	Alertmanager Alertmanager `yaml:"alertmanager"`
 	Statuspage   Statuspage   `yaml:"statuspage"`
@@ -146,7 +147,9 @@ func Parse(name string, data []byte) (*Config, error) {
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
 		var te *yaml.TypeError
 		if errors.As(err, &te) && len(te.Errors) > 0 {
-			return nil, fmt.Errorf("%s:%s", name, oneLine(te.Errors[0], len(te.Errors)-1))
+			var root yaml.Node
+			_ = yaml.Unmarshal(data, &root)
+			return nil, fmt.Errorf("%s:%s", name, oneLine(named(&root, te.Errors[0]), len(te.Errors)-1))
 		}
 		return nil, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
@@ -154,7 +157,12 @@ func Parse(name string, data []byte) (*Config, error) {
 	c.defaults()
 	var root yaml.Node
 	_ = yaml.Unmarshal(data, &root)
-	if err := c.validate(&root); err != nil {
+	c.retentionDefaults()
+	err := c.validate(&root)
+	if err == nil {
+		err = c.validateRetention(&root)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("%s:%w", name, err)
 	}
 	return &c, nil

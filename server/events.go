@@ -66,13 +66,13 @@ func Events(o EventsOptions) http.Handler {
 		if !bearerOK(r.Header.Get("Authorization"), o.Token) {
 			count("unauthorized")
 			w.Header().Set("WWW-Authenticate", `Bearer realm="magda"`)
-			refuse(w, o.Logger, EventsPath, http.StatusUnauthorized, "missing or wrong bearer token")
+			refuse(w, r, o.Logger, EventsPath, http.StatusUnauthorized, "missing or wrong bearer token")
 			return
 		}
 		body, err := o.Bodies.Read(w, r, true)
 		if err != nil {
 			count("rejected")
-			o.Bodies.Refuse(w, EventsPath, err)
+			o.Bodies.Refuse(w, r, EventsPath, err)
 			return
 		}
 		if serveOutages(w, r, o, body, count) {
@@ -84,7 +84,7 @@ func Events(o EventsOptions) http.Handler {
 		}
 		if err != nil {
 			count("rejected")
-			refuse(w, o.Logger, EventsPath, http.StatusBadRequest, err.Error())
+			refuse(w, r, o.Logger, EventsPath, http.StatusBadRequest, err.Error())
 			return
 		}
 		stored, err := o.Store.Append(r.Context(), "api", "", evs)
@@ -125,7 +125,7 @@ func canonicalCustomers(evs []sla.Event, customer func(string) (string, bool)) e
 		case len(evs) == 1:
 			return fmt.Errorf("unknown customer %q", e.Customer)
 		default:
-			return fmt.Errorf("event %d: unknown customer %q", i, e.Customer)
+			return fmt.Errorf("event %d: unknown customer %q", i+1, e.Customer)
 		}
 	}
 	return nil

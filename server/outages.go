@@ -91,6 +91,6 @@ func serveOutages(w http.ResponseWriter, r *http.Request, o EventsOptions, body 
 		}
 	}
 	count("rejected")
-	refuse(w, o.Logger, EventsPath, http.StatusBadRequest, err.Error())
+	refuse(w, r, o.Logger, EventsPath, http.StatusBadRequest, err.Error())
 	return true
 }

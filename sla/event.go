@@ -172,7 +172,7 @@ func DecodeEvents(data []byte) ([]Event, error) {
 	for i, r := range raws {
 		e, err := DecodeEvent(r)
 		if err != nil {
-			return nil, fmt.Errorf("event %d: %w", i, err)
+			return nil, fmt.Errorf("event %d: %w", i+1, err)
 		}
 		out = append(out, e)
 	}

@@ -224,3 +224,14 @@ func (c *Client) Windows() []sla.MaintenanceWindow {
 	}
 	return out
 }
+
+// Check reads the page at url once, as a Client's poll does, without keeping anything:
+// for `bot check`. It gives what the page says now, or why it could not be read.
+func Check(ctx context.Context, hc *http.Client, url string) (Snapshot, error) {
+	if hc == nil {
+		hc = &http.Client{}
+	}
+	c := &Client{o: Options{URL: url, HTTP: hc}}
+	snap, _, err := c.read(ctx)
+	return snap, err
+}

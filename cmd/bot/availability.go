@@ -9,6 +9,7 @@ import (
 	"github.com/digitaal-vlaanderen/magda-sla-bot/alertmanager"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/availability"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/commands"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/config"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/statuspage"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
@@ -48,6 +49,12 @@ func (a *app) availability() *avail {
 	v.counter = &availability.Counter{Store: a.db, Extra: v.maint.Extra, Cancelled: v.maint.Cancelled, Scheduled: v.maint.Scheduled}
 	a.av = v
 	return v
+}
+
+// maintenance is cfg's maintenance windows (R8.1, R8.2) with the status page's.
+func (a *app) maintenance(cfg *config.Config) commands.Maintenance {
+	return commands.Maintenance{Extra: cfg.ExtraWindows(), Cancelled: cfg.CancelledWindows(),
+		Scheduled: a.availability().maint.Scheduled}
 }
 
 // status gives the page as last read, in the commands' terms.

@@ -28,7 +28,10 @@ const usage = `usage:
   bot outbox [--state pending|parked|sent] [--db FILE]
   bot outbox requeue [ID ...] [--db FILE]
   bot availability [--month YYYY-MM] [--format text|json] [--db FILE] [--config FILE]
-  bot outages [--month YYYY-MM] [--db FILE] [--config FILE]`
+  bot outages [--month YYYY-MM] [--db FILE] [--config FILE]
+  bot backup FILE [--db FILE]
+  bot check [--addr ADDR] [--db FILE] [--config FILE]
+  bot reload [--db FILE] [--config FILE]`
 
 // run is the whole program; main only adds signals, the environment and exit codes.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
@@ -61,6 +64,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return availabilityCmd(ctx, rest, getenv, stdout)
 	case "outages":
 		return outagesCmd(ctx, rest, getenv, stdout)
+	case "backup":
+		return backup(ctx, rest, getenv, stdout)
+	case "check":
+		return check(ctx, rest, getenv, stdout)
+	case "reload":
+		return reloadCmd(ctx, rest, getenv, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

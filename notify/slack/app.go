@@ -227,7 +227,7 @@ func (a *App) endpoint(next func(w http.ResponseWriter, r *http.Request, body []
 		}
 		if err := verify(r.Header, body, a.o.SigningSecret, a.o.Now()); err != nil {
 			a.result("unauthorized")
-			a.log.Warn("slack request refused", "path", r.URL.Path, "reason", err.Error())
+			a.log.Warn("slack request refused", "path", r.URL.Path, "reason", err.Error(), "remote", r.RemoteAddr)
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}

@@ -193,3 +193,16 @@ func TestBuildRefuses(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildHelp (issue 14.7): -h shows the flags on stdout and writes nothing.
+func TestBuildHelp(t *testing.T) {
+	var out strings.Builder
+	if err := run(context.Background(), []string{"-h"}, func(string) string { return "" }, &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"usage: go run ./teams/build", "-app-id", "-manifest", "-o"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("help lacks %q:\n%s", want, out.String())
+		}
+	}
+}
