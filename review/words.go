@@ -10,14 +10,14 @@ import (
 
 // words are the report's labels in one language.
 type words struct {
-	title, all, period, previous, created, clocks, breaches, escalations, missed     string
-	paused, changes, noSL, trend, none, availability, generated                    string
+	title, all, period, previous, created, clocks, breaches, escalations, missed      string
+	paused, changes, noSL, trend, none, availability, generated                       string
 	clock, priority, withSL, met, breached, open, metPct, change, target, median, p90 string
 	ticket, kind, due, over, level, by, at, reason, estimate, from, to, count         string
-	customer, thirdParty, other, month, source, noTarget, updatesMissed, chartAlt    string
-	clockNames                                                                       map[string]string
-	kinds                                                                            map[sla.Kind]string
-	months                                                                           [12]string
+	customer, thirdParty, other, month, source, noTarget, updatesMissed, chartAlt     string
+	clockNames                                                                        map[string]string
+	kinds                                                                             map[sla.Kind]string
+	months                                                                            [12]string
 }
 
 var english = words{
