@@ -66,4 +66,5 @@ func TestChartFile(t *testing.T) {
 		}
 	}
 }
+
 var updateChart = flag.Bool("chart", false, "write testdata/chart.nl.png")

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"io"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/digitaal-vlaanderen/magda-sla-bot/review"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
+)
+
+// reviewReader wires the report's Reader to the store.
+func reviewReader(db *storage.DB) review.Reader {
+	return func(ctx context.Context, customer string, from, to, eventsFrom time.Time) ([]review.Input, error) {
+		as, err := db.ActiveTickets(ctx, storage.ActiveQuery{Customer: customer, From: from, To: to, EventsFrom: eventsFrom})
+		if err != nil {
+			return nil, err
+		}
+		in := make([]review.Input, len(as))
+		for i, a := range as {
+			in[i] = review.Input{Ticket: a.Ticket, Events: a.Events}
+		}
+		return in, nil
+	}
+}
+
+// reviewOptions are the report options of a customer ("" for all) from the
+// configuration.
+func (a *app) reviewOptions(customer string, p review.Period, lang string, now time.Time) review.Options {
+	o := review.Options{Customer: customer, Period: p, Now: now, Lang: lang, TierOf: a.cfg.TierOf, Cals: a.cals}
+	if c, ok := a.cfg.Customer(customer); ok {
+		o.Customer, o.Name = c.ID, c.Name
+	}
+	return o
+}
+
+// reviewCmd is `bot review --customer ID | --all --month M | --quarter Q | --from D --to D
+// [--format F] [--lang en|nl] [-o FILE]`: a service review (R1.2) on the terminal or in
+// a file.
+func reviewCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("review", flag.ContinueOnError)
+	customer := fs.String("customer", "", "the customer's id")
+	all := fs.Bool("all", false, "every customer")
+	month := fs.String("month", "", "YYYY-MM")
+	quarter := fs.String("quarter", "", "YYYY-Qn")
+	from := fs.String("from", "", "first day, YYYY-MM-DD")
+	to := fs.String("to", "", "last day, YYYY-MM-DD")
+	format := fs.String("format", "text", "text, html, csv, xlsx or json")
+	lang := fs.String("lang", "", "en or nl (default: the configured language)")
+	outFile := fs.String("o", "", "write to FILE instead of standard output")
+	var p review.Period
+	a, _, err := openCLI(fs, args, getenv, func(rest []string) error {
+		if len(rest) > 0 {
+			return usagef("review: unexpected argument %q", rest[0])
+		}
+		if (*customer == "") == !*all {
+			return usagef("review: want --customer ID or --all")
+		}
+		if !slices.Contains(review.Formats, *format) {
+			return usagef("review: --format %q: want text, html, csv, xlsx or json", *format)
+		}
+		if *lang != "" && *lang != "en" && *lang != "nl" {
+			return usagef("review: --lang %q: want en or nl", *lang)
+		}
+		var err error
+		switch {
+		case *month != "" && *quarter == "" && *from == "" && *to == "":
+			p, err = review.ParseMonth(*month)
+		case *quarter != "" && *month == "" && *from == "" && *to == "":
+			p, err = review.ParseQuarter(*quarter)
+		case *from != "" && *to != "" && *month == "" && *quarter == "":
+			p, err = review.ParseRange(*from, *to)
+		default:
+			return usagef("review: want one of --month, --quarter or --from with --to")
+		}
+		if err != nil {
+			return usagef("review: %v", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	defer a.db.Close()
+	if *customer != "" && !a.cfg.Known(*customer) {
+		return usagef("review: --customer: no customer %q in %s", *customer, a.cfg.Source())
+	}
+	if *lang == "" {
+		*lang = a.cfg.Language
+	}
+	r, err := review.Load(ctx, reviewReader(a.db), a.reviewOptions(*customer, p, *lang, time.Now()))
+	if err != nil {
+		return err
+	}
+	if *outFile == "" {
+		return r.Write(stdout, *format)
+	}
+	f, err := os.Create(*outFile)
+	if err != nil {
+		return usagef("review: -o: %v", err)
+	}
+	if err := r.Write(f, *format); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
