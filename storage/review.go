@@ -5,14 +5,17 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 )
 
 // Active is one ticket of a period read for a service review: its state as stored and,
-// when asked for, its events.
+// when asked for, its events. A ticket read without events holds only what a trend
+// counts: its kind, priority, tier, and how its response and resolution ended.
 type Active struct {
 	Ticket sla.Ticket
 	Events []sla.Event
@@ -49,31 +52,52 @@ func (db *DB) ActiveTickets(ctx context.Context, q ActiveQuery) ([]Active, error
 	if err != nil {
 		return nil, fmt.Errorf("active tickets: %w", err)
 	}
-	var out []Active
-	var keys []string
-	at := map[string]int{}
+	type raw struct {
+		key        string
+		data       []byte
+		withEvents bool
+	}
+	var raws []raw
 	for rows.Next() {
-		var key string
-		var data []byte
-		var withEvents bool
-		if err := rows.Scan(&key, &data, &withEvents); err != nil {
+		var r raw
+		if err := rows.Scan(&r.key, &r.data, &r.withEvents); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("active tickets: %w", err)
 		}
-		var t sla.Ticket
-		if err := json.Unmarshal(data, &t); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("active ticket %s: %w", key, err)
-		}
-		if withEvents {
-			keys = append(keys, key)
-			at[key] = len(out)
-		}
-		out = append(out, Active{Ticket: t})
+		raws = append(raws, r)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("active tickets: %w", err)
+	}
+	// Decoding is most of the read: it runs on every core, and the trend's tickets
+	// (read without events) decode only what the trend counts.
+	out := make([]Active, len(raws))
+	errs := make([]error, len(raws))
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(raws); i += workers {
+				if raws[i].withEvents {
+					errs[i] = json.Unmarshal(raws[i].data, &out[i].Ticket)
+				} else {
+					out[i].Ticket, errs[i] = decodeOutcome(raws[i].data)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	var keys []string
+	at := map[string]int{}
+	for i, r := range raws {
+		if errs[i] != nil {
+			return nil, fmt.Errorf("active ticket %s: %w", r.key, errs[i])
+		}
+		if r.withEvents {
+			keys = append(keys, r.key)
+			at[r.key] = i
+		}
 	}
 	if err := eventsOf(ctx, tx, keys, func(key string, e sla.Event) {
 		i := at[key]
@@ -114,4 +138,43 @@ func eventsOf(ctx context.Context, tx *sql.Tx, keys []string, add func(string, s
 		add(key, e)
 	}
 	return rows.Err()
+}
+
+// outcomeClock is the part of a stored sla.Clock that says how it ended (met, breached,
+// running), without its runs.
+type outcomeClock struct {
+	Target   time.Duration `json:"target"`
+	Counted  time.Duration `json:"counted"`
+	Since    time.Time     `json:"since"`
+	Due      time.Time     `json:"due"`
+	DoneAt   time.Time     `json:"done_at"`
+	Breached bool          `json:"breached"`
+}
+
+func (c *outcomeClock) clock() *sla.Clock {
+	if c == nil {
+		return nil
+	}
+	return &sla.Clock{Target: c.Target, Counted: c.Counted, Since: c.Since, Due: c.Due, DoneAt: c.DoneAt, Breached: c.Breached}
+}
+
+// decodeOutcome reads of a stored ticket only what a trend counts: who, what, and how
+// its response and resolution clocks ended.
+func decodeOutcome(data []byte) (sla.Ticket, error) {
+	var t struct {
+		Key        string        `json:"ticket"`
+		Known      bool          `json:"known"`
+		Customer   string        `json:"customer"`
+		Tier       sla.Tier      `json:"tier"`
+		Kind       sla.Kind      `json:"kind"`
+		Priority   sla.Priority  `json:"priority"`
+		State      sla.State     `json:"state"`
+		Created    time.Time     `json:"created"`
+		ResolvedAt time.Time     `json:"resolved_at"`
+		Response   *outcomeClock `json:"response"`
+		Resolution *outcomeClock `json:"resolution"`
+	}
+	err := json.Unmarshal(data, &t)
+	return sla.Ticket{Key: t.Key, Known: t.Known, Customer: t.Customer, Tier: t.Tier, Kind: t.Kind, Priority: t.Priority,
+		State: t.State, Created: t.Created, ResolvedAt: t.ResolvedAt, Response: t.Response.clock(), Resolution: t.Resolution.clock()}, err
 }
