@@ -124,3 +124,15 @@ func RecentMonth(now time.Time, m time.Month) Period {
 	}
 	return Month(y, m)
 }
+
+// ParseKey reads a period back from its Key (2026-11, 2026-Q4, 2026-11-01_2026-11-15),
+// as a signed link carries it.
+func ParseKey(key string) (Period, error) {
+	if from, to, ok := strings.Cut(key, "_"); ok {
+		return ParseRange(from, to)
+	}
+	if strings.Contains(strings.ToUpper(key), "-Q") {
+		return ParseQuarter(key)
+	}
+	return ParseMonth(key)
+}

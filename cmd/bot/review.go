@@ -1,14 +1,18 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/review"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/server"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
 )
 
@@ -107,4 +111,64 @@ func reviewCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	return f.Close()
+}
+
+// linkTTL is how long a report link works: a review is prepared over a few weeks.
+const linkTTL = 30 * 24 * time.Hour
+
+// linkSigner gives the report links' key: MAGDA_LINK_SECRET when set, else the one the
+// database keeps (generated at first use).
+func (a *app) linkSigner(ctx context.Context, getenv func(string) string) (server.Signer, error) {
+	if s := getenv("MAGDA_LINK_SECRET"); s != "" {
+		return server.Signer{Key: []byte(s)}, nil
+	}
+	k, err := a.db.LinkSecret(ctx)
+	return server.Signer{Key: k}, err
+}
+
+// renderReview renders a signed link's report: customer "all" is every customer.
+func (a *app) renderReview(s server.Signer) server.ReviewRender {
+	return func(ctx context.Context, customer, period, format, lang string) ([]byte, string, error) {
+		if customer == "all" {
+			customer = ""
+		} else if !a.cfg.Known(customer) {
+			return nil, "", fmt.Errorf("no customer %q", customer)
+		}
+		p, err := review.ParseKey(period)
+		if err != nil {
+			return nil, "", err
+		}
+		if lang != "nl" {
+			lang = "en"
+		}
+		if format != review.PNG && format != review.SVG && !slices.Contains(review.Formats, format) {
+			return nil, "", fmt.Errorf("format %q", format)
+		}
+		now := time.Now()
+		r, err := review.Load(ctx, reviewReader(a.db), a.reviewOptions(customer, p, lang, now))
+		if err != nil {
+			return nil, "", err
+		}
+		var b bytes.Buffer
+		if format == "html" {
+			var links [][2]string
+			for _, f := range []string{"csv", "xlsx", "json"} {
+				links = append(links, [2]string{strings.ToUpper(f), s.Link(or(customer, "all"), period, f, lang, now.Add(linkTTL))})
+			}
+			err = r.WriteHTML(&b, links)
+		} else {
+			err = r.Write(&b, format)
+		}
+		return b.Bytes(), review.ContentType(format), err
+	}
+}
+
+// wireReview mounts the signed report links (issue 11).
+func (a *app) wireReview(w *wiring) error {
+	s, err := a.linkSigner(context.Background(), w.getenv)
+	if err != nil {
+		return err
+	}
+	w.handle("GET "+server.ReviewPath, "review", server.Review(s, a.renderReview(s), time.Now, a.log))
+	return nil
 }

@@ -262,6 +262,9 @@ func (a *app) wire(getenv func(string) string, separateOps bool) (*wiring, error
 		}))
 	}
 	w.state("Jira webhooks", secret != "", "set JIRA_WEBHOOK_SECRET")
+	if err := a.wireReview(w); err != nil {
+		return nil, err
+	}
 
 	k := &hooks{}
 	h := a.commands(k.updated)
