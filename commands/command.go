@@ -29,6 +29,7 @@ type Command struct {
 	Level  int
 	Reason string // pause: sla.WaitCustomer or sla.WaitThirdParty
 	Year   int    // holidays; 0 = this year
+	Period string // review: a month name, YYYY-MM, YYYY-Qn, last-month, last-quarter, …; "" = last month
 
 	// Input and Suggestion are set on the help command Parse gives for unknown input.
 	Input      string
@@ -99,6 +100,8 @@ func (c Command) String() string {
 		return w("resume ", "hervat ") + c.Ticket
 	case VerbMaintenance:
 		return w("maintenance", "onderhoud")
+	case VerbReview:
+		return join(join(w("review", "rapport"), c.Customer), periodWords(c.Period, c.Lang))
 	case VerbHolidays:
 		s := w("holidays", "feestdagen")
 		if c.Year != 0 {

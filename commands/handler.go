@@ -57,6 +57,8 @@ type Options struct {
 	// channel), before the answer is given: hand slow work off. Nil: nothing. An
 	// escalation needs no hook: notify announces it from the stored event (R7).
 	OnUpdated func(ctx context.Context, t sla.Ticket, text, by string)
+	// Reviews counts service reviews (VerbReview); nil: the command is an internal error.
+	Reviews Reviews
 }
 
 // Caller is who asks, where.
@@ -159,6 +161,8 @@ func (h *Handler) Run(ctx context.Context, c Caller, cmd Command) Reply {
 		r = h.maintenance(l)
 	case VerbHolidays:
 		r = h.holidays(cmd.Year, l)
+	case VerbReview:
+		r, err = h.review(ctx, c, cmd, l)
 	default:
 		r = help(l)
 	}

@@ -54,6 +54,8 @@ func Parse(text string) (Command, error) {
 		c, err = p.holidays()
 	case "help", "hulp", "?":
 		c.Verb = VerbHelp
+	case "review", "rapport":
+		c, err = parseReview(p.los())
 	default:
 		return p.unknown()
 	}
