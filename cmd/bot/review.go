@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/digitaal-vlaanderen/magda-sla-bot/commands"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/review"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/server"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
@@ -171,4 +172,35 @@ func (a *app) wireReview(w *wiring) error {
 	}
 	w.handle("GET "+server.ReviewPath, "review", server.Review(s, a.renderReview(s), time.Now, a.log))
 	return nil
+}
+
+var _ commands.Reviews = chatReviews{}
+
+// chatReviews counts reports for the chat command, with links signed for linkTTL on
+// the bot's public address (MAGDA_PUBLIC_URL; without it the answer has no links).
+type chatReviews struct {
+	a      *app
+	signer server.Signer
+	base   string
+}
+
+func (c chatReviews) Review(ctx context.Context, customer string, p review.Period, lang string) (review.Report, commands.ReviewLinks, error) {
+	now := time.Now()
+	r, err := review.Load(ctx, reviewReader(c.a.db), c.a.reviewOptions(customer, p, lang, now))
+	if err != nil || c.base == "" {
+		return r, commands.ReviewLinks{}, err
+	}
+	link := func(format string) string {
+		return c.base + c.signer.Link(or(customer, "all"), p.Key(), format, lang, now.Add(linkTTL))
+	}
+	return r, commands.ReviewLinks{Page: link("html"), Chart: link(review.PNG), CSV: link("csv"), XLSX: link("xlsx")}, nil
+}
+
+// chatReviews gives the chat command's report counter.
+func (a *app) chatReviews(getenv func(string) string) (chatReviews, error) {
+	s, err := a.linkSigner(context.Background(), getenv)
+	if err != nil {
+		return chatReviews{}, err
+	}
+	return chatReviews{a: a, signer: s, base: strings.TrimRight(getenv("MAGDA_PUBLIC_URL"), "/")}, nil
 }

@@ -42,10 +42,11 @@ func or(v, def string) string {
 
 // app is what every command that works on the store needs.
 type app struct {
-	cfg  *config.Config
-	cals *sla.Calendars
-	db   *storage.DB
-	log  *slog.Logger
+	cfg     *config.Config
+	cals    *sla.Calendars
+	db      *storage.DB
+	log     *slog.Logger
+	reviews chatReviews // the chat's service reviews (review.go)
 }
 
 func openApp(s settings, log *slog.Logger) (*app, error) {
@@ -265,6 +266,11 @@ func (a *app) wire(getenv func(string) string, separateOps bool) (*wiring, error
 	if err := a.wireReview(w); err != nil {
 		return nil, err
 	}
+	reviews, err := a.chatReviews(getenv)
+	if err != nil {
+		return nil, err
+	}
+	a.reviews = reviews
 
 	k := &hooks{}
 	h := a.commands(k.updated)
