@@ -41,6 +41,10 @@ type File struct {
 type Link struct {
 	Label string
 	URL   string
+	// Image: the link is an image (a review's chart) that a card may show, described by
+	// Alt.
+	Image bool
+	Alt   string
 }
 
 // ReviewLinks are the signed, expiring links of one report ("" when the bot has no
@@ -209,7 +213,7 @@ func reviewReply(r review.Report, links ReviewLinks, l Lang) (Reply, error) {
 	for _, k := range []struct{ url, en, nl string }{{links.Page, "Full report", "Volledig rapport"},
 		{links.Chart, "Chart", "Grafiek"}, {links.XLSX, "XLSX", "XLSX"}, {links.CSV, "CSV", "CSV"}} {
 		if k.url != "" {
-			out.Links = append(out.Links, Link{Label: l.pick(k.en, k.nl), URL: k.url})
+			out.Links = append(out.Links, Link{Label: l.pick(k.en, k.nl), URL: k.url, Image: k.url == links.Chart, Alt: r.ChartAlt()})
 		}
 	}
 	if links.Page != "" {
