@@ -171,12 +171,12 @@ func (h *Handler) review(ctx context.Context, c Caller, cmd Command, l Lang) (Re
 	if err != nil {
 		return Reply{}, internal(err)
 	}
-	return reviewReply(r, links, l)
+	return ReviewReply(r, links, l)
 }
 
-// reviewReply is the summary card: each clock's met % over all priorities, the
+// ReviewReply is the summary card: each clock's met % over all priorities, the
 // breaches, missed updates and escalations; the chart (PNG) and the XLSX as files.
-func reviewReply(r review.Report, links ReviewLinks, l Lang) (Reply, error) {
+func ReviewReply(r review.Report, links ReviewLinks, l Lang) (Reply, error) {
 	out := Reply{Kind: KindReview, Title: r.Heading(), Status: StatusOK}
 	totals := map[string][2]int{}
 	for _, cl := range r.Clocks {

@@ -64,6 +64,7 @@ func (a *app) wireNotify(w *wiring, k *hooks, h *commands.Handler, bot *teams.Bo
 		Platforms:       platforms,
 		Mailer:          mailer,
 		Card:            h.Card,
+		Reviews:         a.monthlyReviews(),
 		Logger:          a.log,
 	})
 	if err != nil {

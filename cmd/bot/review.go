@@ -12,8 +12,10 @@ import (
 	"time"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/commands"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/notify"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/review"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/server"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
 )
 
@@ -203,4 +205,23 @@ func (a *app) chatReviews(getenv func(string) string) (chatReviews, error) {
 		return chatReviews{}, err
 	}
 	return chatReviews{a: a, signer: s, base: strings.TrimRight(getenv("MAGDA_PUBLIC_URL"), "/")}, nil
+}
+
+// monthlyReviews posts the dedicated customers' reviews on the first working day of
+// each month (R1.2), with the chat's summary card and signed links.
+func (a *app) monthlyReviews() *notify.MonthlyReviews {
+	var ids []string
+	for _, c := range a.cfg.Customers {
+		if c.Tier.T == sla.Dedicated {
+			ids = append(ids, c.ID)
+		}
+	}
+	return &notify.MonthlyReviews{Customers: ids, ToCustomers: a.cfg.Notify.ReviewToCustomers,
+		Reply: func(ctx context.Context, customer string, p review.Period, l commands.Lang, _ time.Time) (commands.Reply, error) {
+			r, links, err := a.reviews.Review(ctx, customer, p, string(l))
+			if err != nil {
+				return commands.Reply{}, err
+			}
+			return commands.ReviewReply(r, links, l)
+		}}
 }
