@@ -14,7 +14,8 @@ var pageSource string
 
 var page = template.Must(template.New("page").Parse(pageSource))
 
-// htmlTable is one section of the page: its first column holds row headers.
+// htmlTable is one section of the report, on the page and in the text: its first
+// column holds row headers.
 type htmlTable struct {
 	Caption string
 	Head    []string
