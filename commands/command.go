@@ -32,7 +32,8 @@ type Command struct {
 	Month  sla.Month // availability; zero = this month
 	// At is when an explained what-if is reported ("explain P2 for agency-x at friday
 	// 16:45"); unset: now.
-	At Moment
+	At     Moment
+	Period string // review: a month name, YYYY-MM, YYYY-Qn, last-month, last-quarter, …; "" = last month
 
 	// Input and Suggestion are set on the help command Parse gives for unknown input.
 	Input      string
@@ -110,6 +111,8 @@ func (c Command) String() string {
 		return w("maintenance", "onderhoud")
 	case VerbAvailability, VerbStatus:
 		return c.availabilityText()
+	case VerbReview:
+		return join(join(w("review", "rapport"), c.Customer), periodWords(c.Period, c.Lang))
 	case VerbHolidays:
 		s := w("holidays", "feestdagen")
 		if c.Year != 0 {

@@ -74,6 +74,8 @@ type Options struct {
 	// (R6.2). Nil: those commands say they are off.
 	Availability Availability
 	StatusPage   func() StatusPage
+	// Reviews counts service reviews (VerbReview); nil: the command is an internal error.
+	Reviews Reviews
 }
 
 // Caller is who asks, where.
@@ -189,6 +191,8 @@ func (h *Handler) Run(ctx context.Context, c Caller, cmd Command) Reply {
 		r, err = h.availability(ctx, cmd, l)
 	case VerbStatus:
 		r = h.status(l)
+	case VerbReview:
+		r, err = h.review(ctx, c, cmd, l)
 	default:
 		r = help(l)
 	}

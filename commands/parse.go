@@ -60,6 +60,8 @@ func Parse(text string) (Command, error) {
 		c.Verb = VerbStatus
 	case "help", "hulp", "?":
 		c.Verb = VerbHelp
+	case "review", "rapport":
+		c, err = parseReview(p.los())
 	default:
 		return p.unknown()
 	}

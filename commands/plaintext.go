@@ -37,6 +37,9 @@ func (r Reply) PlainText() string {
 	if r.Form != nil {
 		form(&b, r.Form, r.Lang)
 	}
+	for _, l := range r.Links {
+		line("", l.Label+": "+l.URL)
+	}
 	if len(r.Notes) > 0 && (len(r.Items) > 0 || r.Form != nil) {
 		line("", "")
 	}

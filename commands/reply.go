@@ -69,6 +69,9 @@ type Reply struct {
 	Buttons []Button
 	Form    *Form
 	Error   Code // the error code when Kind is KindError
+	// Files and Links: a service review's chart and export, and its page (review.go).
+	Files []File
+	Links []Link
 }
 
 // Fact is one label/value pair.

@@ -104,6 +104,9 @@ type Notify struct {
 	UpdateLead  Duration `yaml:"update_reminder_before"`
 	AtRiskShare float64  `yaml:"at_risk_share"`
 	DigestAt    Clock    `yaml:"digest_at"`
+	// ReviewToCustomers also posts the monthly service review (R1.2) in each dedicated
+	// customer's own channels, not only the SDMs'.
+	ReviewToCustomers bool `yaml:"review_to_customers"`
 }
 
 // Slack names the Slack channels the bot posts to besides customers' own.

@@ -117,6 +117,8 @@ type Options struct {
 	UpdateLead      time.Duration // before an R5.3 update is due; 30m
 	AtRisk          float64       // share of a target from which a clock is at risk; 0.75
 	DigestAt        time.Duration // after midnight, Brussels: the digest and maintenance notices; 8h30
+	// Reviews posts the monthly service reviews (review.go); nil: none.
+	Reviews *MonthlyReviews
 
 	// Platforms are the chat senders by platform name; a channel on a platform without
 	// one is skipped (and logged once). Mailer nil: no mail.

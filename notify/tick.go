@@ -47,6 +47,11 @@ func (n *Notifier) Tick(ctx context.Context, now time.Time) error {
 	if dg != nil {
 		globals = append(globals, n.digestNotifications(dg, now)...)
 	}
+	reviews, err := n.monthlyReviews(ctx, now, start)
+	if err != nil {
+		return fmt.Errorf("notify: %w", err)
+	}
+	globals = append(globals, reviews...)
 	k, err := n.o.Store.Enqueue(ctx, globals...)
 	if err != nil {
 		return fmt.Errorf("notify: %w", err)

@@ -30,6 +30,9 @@ func ask(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 	defer a.db.Close()
+	if a.reviews, err = a.chatReviews(getenv); err != nil {
+		return err
+	}
 	h := a.commands(nil)
 	c := commands.Caller{UserID: *as, Name: *as, ChannelID: *channel, Platform: "cli"}
 	if *as == "" {
@@ -67,6 +70,7 @@ func (a *app) commands(onUpdated func(context.Context, sla.Ticket, string, strin
 
 		Availability: a.availability().counter,
 		StatusPage:   a.availability().status,
+		Reviews:      a.reviews,
 	})
 }
 

@@ -89,6 +89,7 @@ func (a *app) notifier(platforms map[string]notify.Platform, mailer notify.Maile
 		Platforms:       platforms,
 		Mailer:          mailer,
 		Card:            h.Card,
+		Reviews:         a.monthlyReviews(),
 		Logger:          a.log,
 		Availability:    a.availability().counter,
 	})

@@ -25,6 +25,8 @@ const usage = `usage:
   bot ask [--as USER] [--channel ID] [--db FILE] [--config FILE] "TEXT"
   bot tickets [--customer ID] [--open] [--from D] [--to D] [--db FILE] [--config FILE]
   bot ticket KEY [--db FILE] [--config FILE]
+  bot review --customer ID|--all --month YYYY-MM|--quarter YYYY-Qn|--from D --to D
+             [--format text|html|csv|xlsx|json] [--lang en|nl] [-o FILE] [--db FILE] [--config FILE]
   bot outbox [--state pending|parked|sent] [--db FILE]
   bot outbox requeue [ID ...] [--db FILE]
   bot availability [--month YYYY-MM] [--format text|json] [--db FILE] [--config FILE]
@@ -70,6 +72,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return check(ctx, rest, getenv, stdout)
 	case "reload":
 		return reloadCmd(ctx, rest, getenv, stdout)
+	case "review":
+		return reviewCmd(ctx, rest, getenv, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -45,13 +45,14 @@ func or(v, def string) string {
 // configuration it started with; what serve runs reads the current one (config,
 // calendars), which a reload replaces.
 type app struct {
-	cfg  *config.Config
-	cals *sla.Calendars
-	cur  atomic.Pointer[current]
-	path string // the configuration file, "" for the built-in example
-	db   *storage.DB
-	log  *slog.Logger
-	av   *avail // availability(): built on first use
+	cfg     *config.Config
+	cals    *sla.Calendars
+	cur     atomic.Pointer[current]
+	path    string // the configuration file, "" for the built-in example
+	db      *storage.DB
+	log     *slog.Logger
+	av      *avail      // availability(): built on first use
+	reviews chatReviews // the chat's service reviews (review.go)
 }
 
 func openApp(s settings, log *slog.Logger) (*app, error) {
@@ -280,6 +281,14 @@ func (a *app) wire(getenv func(string) string, separateOps bool) (*wiring, error
 	}
 	w.state("Jira webhooks", secret != "", "set JIRA_WEBHOOK_SECRET")
 	a.wireAvailability(w)
+	if err := a.wireReview(w); err != nil {
+		return nil, err
+	}
+	reviews, err := a.chatReviews(getenv)
+	if err != nil {
+		return nil, err
+	}
+	a.reviews = reviews
 
 	k := &hooks{}
 	h := &liveCommands{}

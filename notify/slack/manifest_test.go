@@ -196,6 +196,7 @@ func TestManifestScopes(t *testing.T) {
 		"channels:history",  // conversations.history (Sender.Find), public channels
 		"chat:write",        // chat.postMessage, chat.postEphemeral
 		"commands",          // /magda
+		"files:write",       // files.getUploadURLExternal, files.completeUploadExternal (a review's chart and export)
 		"groups:history",    // conversations.history (Sender.Find), private channels
 		"usergroups:read",   // usergroups.users.list (Options.UserGroups)
 		"users:read",        // users.info (the names events are recorded with)

@@ -82,6 +82,9 @@ func blocks(r commands.Reply) []slackgo.Block {
 	for i, it := range r.Items {
 		out = append(out, item(it, i, r.Lang)...)
 	}
+	if len(r.Links) > 0 {
+		out = append(out, linksBlock(r.Links))
+	}
 	if len(r.Notes) > 0 {
 		out = append(out, notesBlock(r.Notes))
 	}

@@ -32,10 +32,15 @@ func (a *App) slash(ctx context.Context, sc slackgo.SlashCommand) *message {
 			return nil
 		}
 		a.result("answered")
+		a.background(ctx, func(ctx context.Context) { a.uploadFiles(ctx, to, r) })
 		return messageOf(r, "")
 	case <-timer.C:
 		a.result("deferred")
-		a.background(ctx, func(ctx context.Context) { a.deliver(ctx, to, <-done) })
+		a.background(ctx, func(ctx context.Context) {
+			r := <-done
+			a.deliver(ctx, to, r)
+			a.uploadFiles(ctx, to, r)
+		})
 		l := commands.English
 		if cmd, _ := commands.Parse(sc.Text); cmd.Lang == commands.Dutch && !cmd.Guessed {
 			l = commands.Dutch

@@ -66,6 +66,9 @@ type Element struct {
 	IsRequired   bool     `json:"isRequired,omitempty"`
 	ErrorMessage string   `json:"errorMessage,omitempty"`
 	Choices      []Choice `json:"choices,omitempty"`
+
+	URL     string `json:"url,omitempty"`     // Image
+	AltText string `json:"altText,omitempty"` // Image
 }
 
 // CardFact is one row of a FactSet.
@@ -88,6 +91,7 @@ type Action struct {
 	Style string            `json:"style,omitempty"`
 	Data  map[string]string `json:"data,omitempty"`
 	Card  *AdaptiveCard     `json:"card,omitempty"`
+	URL   string            `json:"url,omitempty"` // Action.OpenUrl
 }
 
 // Card renders a Reply as an Adaptive Card, in the Reply's order: title, lines, facts,
@@ -118,6 +122,8 @@ func card(r commands.Reply) AdaptiveCard {
 	for _, it := range r.Items {
 		c.Body = append(c.Body, item(it, r.Lang))
 	}
+	c.Body = append(c.Body, images(r.Links)...)
+	c.Actions = append(c.Actions, openURLs(r.Links)...)
 	if r.Form != nil {
 		inputs, submit := form(r.Form, r.Lines, r.Lang)
 		c.Body = append(c.Body, inputs...)
