@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -52,6 +53,26 @@ func TestOutageEventsAndCLIR6_1(t *testing.T) {
 	}
 	if code, _ := do(t, http.MethodPost, base+"/api/v1/events", "Bearer tok", strings.Replace(body, "network", "disk", 1)); code != 400 {
 		t.Fatalf("an unknown component: %d", code)
+	}
+	// The service review of November shows the month's infrastructure figure (R6.1 in
+	// the R1.2 review): 1 - 5400 s / 672 h; a range of days that is no calendar month, none.
+	reviewOf := func(args ...string) map[string]any {
+		var out strings.Builder
+		if err := run(context.Background(), append([]string{"review", "--db", db, "--all", "--format", "json"}, args...), env(nil), &out); err != nil {
+			t.Fatal(err)
+		}
+		var r map[string]any
+		if err := json.Unmarshal([]byte(out.String()), &r); err != nil {
+			t.Fatalf("%v: %s", err, out.String())
+		}
+		return r
+	}
+	av, _ := reviewOf("--month", "2026-11")["availability"].(map[string]any)
+	if p, _ := av["percent"].(float64); math.Abs(p-100*(1-5400.0/(672*3600))) > 1e-9 || av["target"] != 99.5 {
+		t.Errorf("the review's availability: %v; want %.6f %% against 99.5", av, 100*(1-5400.0/(672*3600)))
+	}
+	if av, ok := reviewOf("--from", "2026-11-02", "--to", "2026-11-20")["availability"]; ok {
+		t.Errorf("a range of days has an availability figure: %v", av)
 	}
 	// This month (after November 2026) has no outage: the gauges say so per component.
 	_, metrics := do(t, http.MethodGet, base+"/metrics", "", "")

@@ -37,7 +37,8 @@ func reviewReader(db *storage.DB) review.Reader {
 // reviewOptions are the report options of a customer ("" for all) from the
 // configuration.
 func (a *app) reviewOptions(customer string, p review.Period, lang string, now time.Time) review.Options {
-	o := review.Options{Customer: customer, Period: p, Now: now, Lang: lang, TierOf: a.cfg.TierOf, Cals: a.cals}
+	o := review.Options{Customer: customer, Period: p, Now: now, Lang: lang, TierOf: a.cfg.TierOf, Cals: a.cals,
+		Availability: reviewAvailability{counter: a.availability().counter, now: now}}
 	if c, ok := a.cfg.Customer(customer); ok {
 		o.Customer, o.Name = c.ID, c.Name
 	}
