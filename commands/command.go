@@ -29,6 +29,8 @@ type Command struct {
 	Level  int
 	Reason string // pause: sla.WaitCustomer or sla.WaitThirdParty
 	Year   int    // holidays; 0 = this year
+	Span   Span   // queue: the period
+	At     Moment // what-if: when the ticket would be reported; zero = now
 
 	// Input and Suggestion are set on the help command Parse gives for unknown input.
 	Input      string
@@ -57,7 +59,7 @@ func (c Command) String() string {
 		if c.Env == sla.TNI {
 			parts = append(parts, "tni")
 		}
-		return c.slaText(strings.Join(parts, " "), c.Customer)
+		return join(c.slaText(strings.Join(parts, " "), c.Customer), c.At.text(c.Lang))
 	case VerbCustomer:
 		return c.slaText("", c.Customer)
 	case VerbExplain:
@@ -99,6 +101,15 @@ func (c Command) String() string {
 		return w("resume ", "hervat ") + c.Ticket
 	case VerbMaintenance:
 		return w("maintenance", "onderhoud")
+	case VerbQueue:
+		s := w("queue ", "wachtrij ") + spanText(c.Span, c.Lang)
+		if c.Priority != sla.NoPriority {
+			s += " " + c.Priority.String()
+		}
+		if c.Customer != "" {
+			s += w(" for ", " voor ") + c.Customer
+		}
+		return s
 	case VerbHolidays:
 		s := w("holidays", "feestdagen")
 		if c.Year != 0 {

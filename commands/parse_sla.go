@@ -14,75 +14,55 @@ var kindWords = map[string]sla.Kind{
 
 var envWords = map[string]sla.Env{"tni": sla.TNI, "prod": sla.Prod, "production": sla.Prod, "productie": sla.Prod}
 
-// fillers may surround the arguments of a question ("when is P2 due for …").
-var fillers = map[string]bool{
-	"is": true, "due": true, "a": true, "an": true, "the": true, "een": true, "de": true,
-	"het": true, "ticket": true, "sla": true, "when": true, "wanneer": true, "now": true,
-	"nu": true, "on": true, "op": true, "if": true, "als": true, "reported": true, "gemeld": true,
-}
+func (p *parser) askSLA() (Command, error)   { return p.ask(false, false) }
+func (p *parser) askQueue() (Command, error) { return p.ask(true, false) }
 
-// sla reads the sla family: a ticket card, a what-if or a customer's tickets. After
-// "for"/"voor" everything is the customer; before it, or without it, the priority, kind
-// and environment words are picked out and the other words name the customer.
-func (p *parser) sla() (Command, error) {
-	p.trimQuestion()
-	toks := p.words[1:]
-	head, customer, hasFor := toks, "", false
-	for i, w := range toks {
-		if w.lo == "for" || w.lo == "voor" {
-			p.mark(w.lo)
-			head, customer, hasFor = toks[:i], joinWords(toks[i+1:]), true
-			break
-		}
+// ask reads a question in any word order, Dutch or English: the slots first (a ticket,
+// a priority, a kind, an environment, a moment, a span), then what they ask for:
+//
+//   - a ticket: its card ("is MAGDA-17 breached", "wanneer moet magda 17 opgelost zijn");
+//   - a span (this week, at risk, breached), or "today" without a what-if: the queue;
+//   - a priority, kind or environment: a what-if at a moment (R4.2, R2.3);
+//   - otherwise a customer's tickets.
+//
+// queue is set when the command word asked for the queue; fallback when no command
+// word came first, so that text with no cue at all is unknown.
+func (p *parser) ask(queue, fallback bool) (Command, error) {
+	ws := p.words
+	if !fallback {
+		ws = ws[1:]
 	}
-	question := hasFor || p.words[0].lo != "sla"
-	var (
-		c      = Command{Verb: VerbCustomer}
-		envSet bool
-		rest   []string
-	)
-	for _, w := range head {
-		if pr, ok := isPriority(w.lo); ok {
-			if c.Priority != sla.NoPriority {
-				return c, bad("Give one priority, not %s and %s.", "Geef één prioriteit, niet %s en %s.", c.Priority, pr)
-			}
-			c.Priority = pr
-			continue
-		}
-		if k, ok := kindWords[w.lo]; ok {
-			if c.Kind != "" && c.Kind != k {
-				return c, bad("Give one kind, not %s and %s.", "Geef één soort, niet %s en %s.", c.Kind, k)
-			}
-			c.Kind = k
-		} else if e, ok := envWords[w.lo]; ok {
-			c.Env, envSet = e, true
-		} else if isKey(w.s) && c.Ticket == "" {
-			c.Ticket = strings.ToUpper(w.s)
-			continue
-		} else if !question || !fillers[w.lo] {
-			rest = append(rest, w.s)
-			continue
-		}
-		p.mark(w.lo)
+	s, err := p.read(ws)
+	c := Command{Verb: VerbCustomer}
+	if err != nil {
+		return c, err
 	}
-	if hasFor && len(rest) > 0 {
+	whatIf := s.priority != sla.NoPriority || s.kind != "" || s.env != ""
+	if fallback && !s.cue && !whatIf && s.ticket == "" {
+		return p.unknown()
+	}
+	name, stray := s.customer()
+	if len(stray) > 0 {
 		return c, bad("I don't understand “%s” before “for”. Try `sla P2 for agency-x`.",
-			"Ik begrijp “%s” voor “voor” niet. Probeer `sla P2 voor agentschap-x`.", strings.Join(rest, " "))
+			"Ik begrijp “%s” voor “voor” niet. Probeer `sla P2 voor agentschap-x`.", strings.Join(stray, " "))
 	}
-	if !hasFor {
-		customer = strings.Join(rest, " ")
-	} else if customer == "" {
+	if s.forAt >= 0 && name == "" {
 		return c, bad("For which customer? Try `sla P2 for agency-x`.", "Voor welke klant? Probeer `sla P2 voor agentschap-x`.")
 	}
-	switch {
-	case c.Ticket != "":
-		if c.Priority != sla.NoPriority || c.Kind != "" || envSet || customer != "" {
+	if s.ticket != "" {
+		if s.priority != sla.NoPriority || s.kind != "" || s.env != "" || name != "" || !s.moment.IsZero() {
 			return c, bad("Ask about a ticket (`sla MAGDA-123`) or a priority (`sla P2 for agency-x`), not both.",
 				"Vraag naar een ticket (`sla MAGDA-123`) of een prioriteit (`sla P2 voor agentschap-x`), niet beide.")
 		}
-		c.Verb = VerbTicket
-	case c.Priority != sla.NoPriority || c.Kind != "" || envSet:
-		c.Verb, c.Customer = VerbWhatIf, customer
+		c.Verb, c.Ticket = VerbTicket, s.ticket
+		return c, nil
+	}
+	todayQueue := s.today && s.moment.Clock == "" && !s.report && (!whatIf || s.queue)
+	if queue || s.span != "" || todayQueue {
+		return s.queueCommand(name)
+	}
+	if whatIf {
+		c.Verb, c.Customer, c.Kind, c.Priority, c.Env, c.At = VerbWhatIf, name, s.kind, s.priority, s.env, s.moment
 		if c.Kind == "" {
 			c.Kind = sla.Incident
 		}
@@ -94,8 +74,26 @@ func (p *parser) sla() (Command, error) {
 		} else if c.Priority == sla.NoPriority {
 			return c, bad("Which priority? Try `sla P2 %s for agency-x`.", "Welke prioriteit? Probeer `sla P2 %s voor agentschap-x`.", c.Kind)
 		}
-	default:
-		c.Customer = customer
+		return c, nil
+	}
+	if !s.moment.IsZero() {
+		return c, bad("A moment is for a what-if: try `sla P2 for agency-x friday 16:45`.",
+			"Een moment is voor een wat-als: probeer `sla P2 voor agentschap-x vrijdag 16:45`.")
+	}
+	c.Customer = name
+	return c, nil
+}
+
+// queueCommand is the queue (R5) asked by s: its span (today unless one was named), one
+// customer and one priority at most.
+func (s slots) queueCommand(name string) (Command, error) {
+	c := Command{Verb: VerbQueue, Span: s.span, Customer: name, Priority: s.priority}
+	if c.Span == "" {
+		c.Span = SpanToday
+	}
+	if s.moment.Clock != "" || s.moment.Day != "" && s.moment.Day != "today" || s.kind != "" || s.env != "" {
+		return c, bad("The queue takes a span, a customer and a priority: try `today P1 for agency-x`.",
+			"De wachtrij neemt een periode, een klant en een prioriteit: probeer `vandaag P1 voor agentschap-x`.")
 	}
 	return c, nil
 }

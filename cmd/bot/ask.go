@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/commands"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
@@ -76,6 +77,10 @@ func (s commandStore) Ticket(ctx context.Context, key string) (sla.Ticket, bool,
 
 func (s commandStore) Tickets(ctx context.Context, customer string, openOnly bool) ([]sla.Ticket, error) {
 	return s.db.Tickets(ctx, storage.Filter{Customer: customer, OpenOnly: openOnly})
+}
+
+func (s commandStore) Queue(ctx context.Context, customer string, p sla.Priority, dueBy, riskBy time.Time, limit int) ([]sla.Ticket, int, error) {
+	return s.db.Queue(ctx, storage.QueueFilter{Customer: customer, Priority: p.String(), DueBy: dueBy, RiskBy: riskBy, Limit: limit})
 }
 
 func (s commandStore) Append(ctx context.Context, source, deliveryID string, evs []sla.Event) (int, error) {
