@@ -34,7 +34,7 @@ var weekdaysNL = [...]string{"zondag", "maandag", "dinsdag", "woensdag", "donder
 var dayWords = map[string]string{
 	"today": "today", "vandaag": "today", "tomorrow": "tomorrow", "morgen": "tomorrow",
 	"overmorgen": "overmorrow",
-	"maandag": "monday", "dinsdag": "tuesday", "woensdag": "wednesday", "donderdag": "thursday",
+	"maandag":    "monday", "dinsdag": "tuesday", "woensdag": "wednesday", "donderdag": "thursday",
 	"vrijdag": "friday", "zaterdag": "saturday", "zondag": "sunday",
 	"monday": "monday", "tuesday": "tuesday", "wednesday": "wednesday", "thursday": "thursday",
 	"friday": "friday", "saturday": "saturday", "sunday": "sunday",

@@ -26,7 +26,7 @@ func spanEnd(s Span, now time.Time) (time.Time, bool) {
 	today := sla.DateOf(now)
 	switch s {
 	case SpanWeek:
-		return today.AddDays(7 - (int(today.Weekday())+6)%7).At(0, 0), true
+		return today.AddDays(7-(int(today.Weekday())+6)%7).At(0, 0), true
 	case SpanAtRisk:
 		return now, true
 	case SpanBreached:

@@ -109,8 +109,10 @@ var readers = map[Verb]func(*parser) (Command, error){
 	VerbEscalate: func(p *parser) (Command, error) {
 		return p.keyed(VerbEscalate, "escalate MAGDA-123 [reason]", "escaleer MAGDA-123 [reden]")
 	},
-	VerbUpdate: func(p *parser) (Command, error) { return p.keyed(VerbUpdate, "update MAGDA-123 TEXT", "update MAGDA-123 TEKST") },
-	VerbPause:  (*parser).pause,
+	VerbUpdate: func(p *parser) (Command, error) {
+		return p.keyed(VerbUpdate, "update MAGDA-123 TEXT", "update MAGDA-123 TEKST")
+	},
+	VerbPause: (*parser).pause,
 	VerbResume: func(p *parser) (Command, error) {
 		c, err := p.keyed(VerbResume, "resume MAGDA-123", "hervat MAGDA-123")
 		c.Text = ""
