@@ -61,6 +61,9 @@ func (c Command) String() string {
 		}
 		return join(c.slaText(strings.Join(parts, " "), c.Customer), c.At.text(c.Lang))
 	case VerbCustomer:
+		if !c.Guessed && c.Customer != "" {
+			return "sla " + w("for ", "voor ") + c.Customer
+		}
 		return c.slaText("", c.Customer)
 	case VerbExplain:
 		return w("explain ", "uitleg ") + c.Ticket
@@ -102,6 +105,9 @@ func (c Command) String() string {
 	case VerbMaintenance:
 		return w("maintenance", "onderhoud")
 	case VerbQueue:
+		if c.Guessed && c.Span == SpanWeek { // "week": the one span word of no language
+			return join(join("week", c.Priority.String()), c.Customer)
+		}
 		s := w("queue ", "wachtrij ") + spanText(c.Span, c.Lang)
 		if c.Priority != sla.NoPriority {
 			s += " " + c.Priority.String()

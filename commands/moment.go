@@ -108,8 +108,8 @@ func (m Moment) text(l Lang) string {
 // for anything else, or an hour or minute out of range.
 func readClock(s string) (string, bool) {
 	s, uur := strings.CutSuffix(s, "uur")
-	pm := strings.HasSuffix(s, "pm")
-	if pm || strings.HasSuffix(s, "am") {
+	pm, am := strings.HasSuffix(s, "pm"), strings.HasSuffix(s, "am")
+	if pm || am {
 		s = s[:len(s)-2]
 	}
 	hs, ms := s, "00"
@@ -118,7 +118,7 @@ func readClock(s string) (string, bool) {
 		if ms == "" {
 			ms = "00"
 		}
-	} else if !pm && !uur {
+	} else if !pm && !am && !uur {
 		return "", false // a bare number is no time unless "om"/"at" comes first (readNumberClock)
 	}
 	return clockOf(hs, ms, pm)

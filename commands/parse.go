@@ -43,6 +43,7 @@ func Parse(text string) (Command, error) {
 		// A typo of a command word ("slaa", "esclate") is that command word.
 		if w, _ := nearestWord(first); w != "" {
 			first, read, ok = w, routes[w], true
+			p.words[0].s, p.words[0].lo = w, w
 		}
 	}
 	if ok {
@@ -178,10 +179,10 @@ func isPriority(lo string) (sla.Priority, bool) {
 func (p *parser) explain() (Command, error) {
 	p.trimQuestion()
 	c := Command{Verb: VerbExplain}
-	for _, w := range p.words[1:] {
+	for i, w := range p.words[1:] {
 		p.mark(w.lo)
-		if c.Ticket == "" && isKey(w.s) {
-			c.Ticket = strings.ToUpper(w.s)
+		if n, key := keyAt(p.words[1+i:]); c.Ticket == "" && n > 0 {
+			c.Ticket = key
 		}
 	}
 	if c.Ticket == "" {
@@ -193,10 +194,14 @@ func (p *parser) explain() (Command, error) {
 // keyed reads "VERB KEY [free text]".
 func (p *parser) keyed(v Verb, en, nl string) (Command, error) {
 	c := Command{Verb: v}
-	if len(p.words) < 2 || !isKey(p.words[1].s) {
+	n := 0
+	if len(p.words) > 1 {
+		n, c.Ticket = keyAt(p.words[1:])
+	}
+	if n == 0 {
 		return c, &usage{"Which ticket? Try `" + en + "`.", "Welk ticket? Probeer `" + nl + "`."}
 	}
-	c.Ticket, c.Text = strings.ToUpper(p.words[1].s), p.rest(2)
+	c.Text = p.rest(1 + n)
 	return c, nil
 }
 

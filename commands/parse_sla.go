@@ -28,11 +28,7 @@ func (p *parser) askQueue() (Command, error) { return p.ask(true, false) }
 // queue is set when the command word asked for the queue; fallback when no command
 // word came first, so that text with no cue at all is unknown.
 func (p *parser) ask(queue, fallback bool) (Command, error) {
-	ws := p.words
-	if !fallback {
-		ws = ws[1:]
-	}
-	s, err := p.read(ws)
+	s, err := p.read(p.words) // the command word is a filler or a slot itself ("today")
 	c := Command{Verb: VerbCustomer}
 	if err != nil {
 		return c, err
@@ -46,6 +42,10 @@ func (p *parser) ask(queue, fallback bool) (Command, error) {
 		return c, bad("I don't understand “%s” before “for”. Try `sla P2 for agency-x`.",
 			"Ik begrijp “%s” voor “voor” niet. Probeer `sla P2 voor agentschap-x`.", strings.Join(stray, " "))
 	}
+	if name != "" && !plainName(name) {
+		return c, bad("Which customer is “%s”? Name it alone after “for”: `sla P2 for agency-x`.",
+			"Welke klant is “%s”? Noem ze apart na “voor”: `sla P2 voor agentschap-x`.", name)
+	}
 	if s.forAt >= 0 && name == "" {
 		return c, bad("For which customer? Try `sla P2 for agency-x`.", "Voor welke klant? Probeer `sla P2 voor agentschap-x`.")
 	}
@@ -57,7 +57,9 @@ func (p *parser) ask(queue, fallback bool) (Command, error) {
 		c.Verb, c.Ticket = VerbTicket, s.ticket
 		return c, nil
 	}
-	todayQueue := s.today && s.moment.Clock == "" && !s.report && (!whatIf || s.queue)
+	// "today" alone, or with a priority and nothing else, is the queue's span; with a
+	// customer, a kind, a time or a report word it is the day of a what-if.
+	todayQueue := s.today && s.moment.Clock == "" && !s.report && (!whatIf || s.queue || name == "" && s.kind == "" && s.env == "")
 	if queue || s.span != "" || todayQueue {
 		return s.queueCommand(name)
 	}
@@ -96,6 +98,16 @@ func (s slots) queueCommand(name string) (Command, error) {
 			"De wachtrij neemt een periode, een klant en een prioriteit: probeer `vandaag P1 voor agentschap-x`.")
 	}
 	return c, nil
+}
+
+// plainName reports whether name, read alone, is a name and nothing else: no words of it
+// together make a slot ("at 9", "magda 5"), so the command's text reads back the same.
+func plainName(name string) bool {
+	q := &parser{src: name, words: split(name)}
+	s, err := q.read(q.words)
+	again, _ := s.customer()
+	return err == nil && again == name && s.ticket == "" && s.priority == sla.NoPriority && s.kind == "" &&
+		s.env == "" && s.moment.IsZero() && s.span == "" && s.forAt < 0
 }
 
 func joinWords(ws []word) string {

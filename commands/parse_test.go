@@ -1,6 +1,8 @@
 package commands
 
 import (
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -232,6 +234,13 @@ func FuzzParse(f *testing.F) {
 		}
 		f.Add(s.Usage)
 		f.Add(s.UsageNL)
+	}
+	if b, err := os.ReadFile("testdata/corpus.txt"); err == nil { // every phrasing the bot understands
+		for _, line := range strings.Split(string(b), "\n") {
+			if in, _, ok := strings.Cut(line, " => "); ok && !strings.HasPrefix(line, "#") {
+				f.Add(in)
+			}
+		}
 	}
 	f.Add("prio motivation=")
 	f.Add("sla P2 for for")

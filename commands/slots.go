@@ -76,7 +76,11 @@ func init() {
 		report melding create maak of with met tickets? ? ! hoe how long lang time tijd deadline deadlines
 		status stand zit staat dan then indien stel nog still open list lijst show toon queue wachtrij
 		s'morgens namiddag afternoon morning voormiddag uur hour o'clock can kan could kun je you u wil
-		need nodig answer antwoord response resolution oplossing give geef tell vertel me`) {
+		need nodig answer antwoord response resolution oplossing give geef tell vertel me
+		vervallen vervalt verloopt aflopen afloopt expire expires expiring fall falls come comes up
+		coming going gaan gaat will worden get got krijgen hebben have has heeft any alle all alles
+		everything mine elke every in within binnen nearly bijna almost about near beantwoord
+		answered geantwoord afgehandeld handled closed gesloten done gedaan af`) {
 		fillers[w] = true
 	}
 }

@@ -47,7 +47,7 @@ func (a *app) commands(onUpdated func(context.Context, sla.Ticket, string, strin
 	customers := make([]commands.Customer, len(cfg.Customers))
 	channels := map[string]string{}
 	for i, c := range cfg.Customers {
-		customers[i] = commands.Customer{ID: c.ID, Name: c.Name, Tier: c.Tier.T}
+		customers[i] = commands.Customer{ID: c.ID, Name: c.Name, Aliases: c.Aliases, Tier: c.Tier.T}
 		for _, ch := range append(append([]string{}, c.SlackChannels...), c.TeamsChannels...) {
 			channels[ch] = c.ID
 		}
