@@ -126,7 +126,7 @@ func TestMomentResolve(t *testing.T) {
 		{Moment{Day: "tomorrow", Clock: "16:00"}, dt(2026, time.July, 11, 16, 0)},
 		{Moment{Day: "overmorrow"}, dt(2026, time.July, 12, 0, 0)},
 		{Moment{Day: "friday", Clock: "16:45"}, dt(2026, time.July, 10, 16, 45)}, // still to come today
-		{Moment{Day: "friday", Clock: "16:00"}, dt(2026, time.July, 17, 16, 0)}, // passed: next week
+		{Moment{Day: "friday", Clock: "16:00"}, dt(2026, time.July, 17, 16, 0)},  // passed: next week
 		{Moment{Day: "monday"}, dt(2026, time.July, 13, 0, 0)},
 		{Moment{Day: "sunday", Clock: "20:00"}, dt(2026, time.July, 12, 20, 0)},
 		{Moment{Day: "2026-12-24", Clock: "15:00"}, dt(2026, time.December, 24, 15, 0)},
