@@ -103,11 +103,11 @@ func (s slots) queueCommand(name string) (Command, error) {
 // plainName reports whether name, read alone, is a name and nothing else: no words of it
 // together make a slot ("at 9", "magda 5"), so the command's text reads back the same.
 func plainName(name string) bool {
-	q := &parser{src: name, words: split(name)}
+	q := &parser{src: "for " + name, words: split("for " + name)}
 	s, err := q.read(q.words)
 	again, _ := s.customer()
 	return err == nil && again == name && s.ticket == "" && s.priority == sla.NoPriority && s.kind == "" &&
-		s.env == "" && s.moment.IsZero() && s.span == "" && s.forAt < 0
+		s.env == "" && s.moment.IsZero() && s.span == ""
 }
 
 func joinWords(ws []word) string {

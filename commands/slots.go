@@ -131,7 +131,9 @@ func (p *parser) read(ws []word) (slots, error) {
 	for i := 0; i < len(ws); i++ {
 		lo := clean(ws[i].lo)
 		p.mark(lo)
-		if n, key := keyAt(ws[i:]); n > 0 {
+		// After "for" a word shaped like a key is a customer's id ("for agency-4"), unless
+		// it is a MAGDA ticket.
+		if n, key := keyAt(ws[i:]); n > 0 && (s.forAt < 0 || strings.HasPrefix(key, "MAGDA-")) {
 			if s.ticket != "" && s.ticket != key {
 				return s, bad("Ask about one ticket, not %s and %s.", "Vraag naar één ticket, niet %s en %s.", s.ticket, key)
 			}
