@@ -89,7 +89,7 @@ var specs = []Spec{
 		"holidays [YEAR]", "feestdagen [JAAR]",
 		"the days without SL time (R3.3)", "de dagen zonder SL-tijd (R3.3)",
 		[]string{"holidays", "holidays 2026", "feestdagen 2027"}},
-	{VerbQueue, "today", "vandaag", []string{"queue", "wachtrij", "today", "vandaag", "breached", "overschreden", "overdue"},
+	{VerbQueue, "sla", "sla", []string{"queue", "wachtrij", "today", "vandaag", "breached", "overschreden", "overdue"},
 		"today|this week|at risk|breached [P1] [for CUSTOMER]", "vandaag|deze week|in gevaar|overschreden [P1] [voor KLANT]",
 		"the open tickets due or at risk in that span, soonest first, by customer",
 		"de open tickets die in die periode vervallen of in gevaar zijn, dringendste eerst, per klant",
