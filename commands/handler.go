@@ -131,13 +131,19 @@ func (h *Handler) Handle(ctx context.Context, c Caller, text string) Reply {
 	if err == nil {
 		return h.Run(ctx, c, cmd)
 	}
+	l := h.lang(cmd)
 	if cmd.Verb == VerbHelp && cmd.Input != "" {
-		if _, ok, _ := match(cmd.Input, h.o.Customers); ok {
+		_, ok, near := match(cmd.Input, h.o.Customers)
+		if ok {
 			cmd.Verb, cmd.Customer = VerbCustomer, cmd.Input
 			return h.Run(ctx, c, cmd)
 		}
+		if _, scoped := h.scope(c); len(near) > 0 && !scoped { // a customer's channel hears of no other customer
+			return ErrorReply(errorf(CodeInvalid, "%s", l.pick("I don't know “"+cmd.Input+"”. Did you mean `sla "+near[0].ID+"`?",
+				"Ik ken “"+cmd.Input+"” niet. Bedoel je `sla "+near[0].ID+"`?")), l)
+		}
 	}
-	return h.fail(h.lang(cmd), cmd, err)
+	return h.fail(l, cmd, err)
 }
 
 // Run answers a command: parsed text, a button click (ActionCommand) or a submitted form
