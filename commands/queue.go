@@ -46,6 +46,9 @@ func (h *Handler) queue(ctx context.Context, c Caller, cmd Command, l Lang) (Rep
 			"The queue is for the MAGDA team, or in the customer's own channel.",
 			"De wachtrij is voor het MAGDA-team, of in het eigen kanaal van de klant."))
 	}
+	if cmd.Span == "" { // a Command built by hand: the day's queue
+		cmd.Span = SpanToday
+	}
 	q := queueQuery{Priority: cmd.Priority}
 	var cu Customer
 	if cmd.Customer != "" || scoped {
@@ -124,16 +127,4 @@ func byCustomer(es []entry) []entry {
 		out = append(out, groups[k]...)
 	}
 	return out
-}
-
-func spanTitle(s Span, l Lang) string {
-	switch s {
-	case SpanWeek:
-		return l.pick("Due or at risk this week", "Te doen of in gevaar deze week")
-	case SpanAtRisk:
-		return l.pick("At risk or breached now", "Nu in gevaar of overschreden")
-	case SpanBreached:
-		return l.pick("Breached now", "Nu overschreden")
-	}
-	return l.pick("Due or at risk today", "Te doen of in gevaar vandaag")
 }

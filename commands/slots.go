@@ -17,18 +17,20 @@ const (
 	SpanBreached Span = "breached" // breached now
 )
 
-// spanText gives the words of s in l that Parse reads back.
-func spanText(s Span, l Lang) string {
-	switch s {
-	case SpanWeek:
-		return l.pick("this week", "deze week")
-	case SpanAtRisk:
-		return l.pick("at risk", "in gevaar")
-	case SpanBreached:
-		return l.pick("breached", "overschreden")
-	}
-	return l.pick("today", "vandaag")
+// spanWording is each span's words (which Parse reads back) and queue title, in English
+// and Dutch.
+var spanWording = map[Span][4]string{
+	SpanToday:    {"today", "vandaag", "Due or at risk today", "Te doen of in gevaar vandaag"},
+	SpanWeek:     {"this week", "deze week", "Due or at risk this week", "Te doen of in gevaar deze week"},
+	SpanAtRisk:   {"at risk", "in gevaar", "At risk or breached now", "Nu in gevaar of overschreden"},
+	SpanBreached: {"breached", "overschreden", "Breached now", "Nu overschreden"},
 }
+
+// spanText gives the words of s in l that Parse reads back.
+func spanText(s Span, l Lang) string { w := spanWording[s]; return l.pick(w[0], w[1]) }
+
+// spanTitle gives the title of the queue of s in l.
+func spanTitle(s Span, l Lang) string { w := spanWording[s]; return l.pick(w[2], w[3]) }
 
 // phrases are the slot words of more than one word, longest first.
 var phrases = []struct {
