@@ -32,7 +32,9 @@ type Command struct {
 	Span   Span   // queue: the period
 	At     Moment // what-if: when the ticket would be reported; zero = now
 
-	// Input and Suggestion are set on the help command Parse gives for unknown input.
+	// Input is set on the help command Parse gives for unknown input (the handler then
+	// looks for a customer of that name). Suggestion is left empty by Parse: a typo of a
+	// command word is that command, so there is nothing to suggest.
 	Input      string
 	Suggestion string
 }

@@ -13,9 +13,11 @@ import (
 // Parse reads a /magda command text: Dutch or English words, any case, extra spaces and
 // a leading "magda", "/magda" or "@magda" allowed. It is pure. Empty text is help.
 //
-// A bad command gives an *Error (CodeInvalid) whose message, in the asker's language,
-// says what is wrong. Unknown input gives the help command (Input and Suggestion set)
-// with such an error: "I don't know “slaa MAGDA-1”. Did you mean `sla MAGDA-1`?".
+// The first word routes to a command (routes, built from the specs table); a typo of a
+// command word is that word; any other text is read as a question in any word order
+// (parser.ask). A bad command gives an *Error (CodeInvalid) whose message, in the
+// asker's language, says what is wrong in one line. Text that asks nothing gives the
+// help command with Input set and such an error: "I don't know “hello there”. Try …".
 func Parse(text string) (Command, error) {
 	p := &parser{src: text, words: split(text)}
 	if len(p.words) > 0 {

@@ -14,8 +14,14 @@ var kindWords = map[string]sla.Kind{
 
 var envWords = map[string]sla.Env{"tni": sla.TNI, "prod": sla.Prod, "production": sla.Prod, "productie": sla.Prod}
 
-func (p *parser) askSLA() (Command, error)   { return p.ask(false, false) }
-func (p *parser) askQueue() (Command, error) { return p.ask(true, false) }
+func (p *parser) askSLA() (Command, error) { return p.ask(false, false) }
+
+// askQueue reads a question that starts with a queue word: "queue"/"wachtrij" always ask
+// for the queue, a span word only when no what-if follows ("vandaag om 16u een P2 voor X").
+func (p *parser) askQueue() (Command, error) {
+	w := clean(p.words[0].lo)
+	return p.ask(w == "queue" || w == "wachtrij", false)
+}
 
 // ask reads a question in any word order, Dutch or English: the slots first (a ticket,
 // a priority, a kind, an environment, a moment, a span), then what they ask for:
@@ -57,9 +63,11 @@ func (p *parser) ask(queue, fallback bool) (Command, error) {
 		c.Verb, c.Ticket = VerbTicket, s.ticket
 		return c, nil
 	}
-	// "today" alone, or with a priority and nothing else, is the queue's span; with a
-	// customer, a kind, a time or a report word it is the day of a what-if.
-	todayQueue := s.today && s.moment.Clock == "" && !s.report && (!whatIf || s.queue || name == "" && s.kind == "" && s.env == "")
+	// "today" first or alone, or with a priority and nothing else, is the queue's span
+	// ("today P1 for agency-x"); after a what-if's words, or with a time or a report
+	// word, it is the day of a what-if ("sla P1 for agency-x today").
+	lead := dayWords[clean(p.words[0].lo)] == "today"
+	todayQueue := s.today && s.moment.Clock == "" && !s.report && (!whatIf || s.queue || lead || name == "" && s.kind == "" && s.env == "")
 	if queue || s.span != "" || todayQueue {
 		return s.queueCommand(name)
 	}
