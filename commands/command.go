@@ -27,10 +27,13 @@ type Command struct {
 	// level its card showed plus one, so that two clicks on cards that showed the same
 	// level, in Slack and in Teams, are one step. 0 (typed): the next level.
 	Level  int
-	Reason string // pause: sla.WaitCustomer or sla.WaitThirdParty
-	Year   int    // holidays; 0 = this year
-	Span   Span   // queue: the period
-	At     Moment // what-if: when the ticket would be reported; zero = now
+	Reason string    // pause: sla.WaitCustomer or sla.WaitThirdParty
+	Year   int       // holidays; 0 = this year
+	Month  sla.Month // availability; zero = this month
+	Span   Span      // queue: the period
+	// At is when a what-if (plain or explained: "explain P2 for agency-x at friday 16:45")
+	// would be reported; zero = now.
+	At Moment
 
 	// Input is set on the help command Parse gives for unknown input (the handler then
 	// looks for a customer of that name). Suggestion is left empty by Parse: a typo of a
@@ -68,6 +71,9 @@ func (c Command) String() string {
 		}
 		return c.slaText("", c.Customer)
 	case VerbExplain:
+		if c.Ticket == "" {
+			return c.whatIfExplainText()
+		}
 		return w("explain ", "uitleg ") + c.Ticket
 	case VerbPriority:
 		if c.Assess == nil {
@@ -104,6 +110,8 @@ func (c Command) String() string {
 		return w("pause ", "pauzeer ") + c.Ticket + " " + reason
 	case VerbResume:
 		return w("resume ", "hervat ") + c.Ticket
+	case VerbContacts:
+		return c.contactsText()
 	case VerbMaintenance:
 		return w("maintenance", "onderhoud")
 	case VerbQueue:
@@ -118,6 +126,8 @@ func (c Command) String() string {
 			s += w(" for ", " voor ") + c.Customer
 		}
 		return s
+	case VerbAvailability, VerbStatus:
+		return c.availabilityText()
 	case VerbHolidays:
 		s := w("holidays", "feestdagen")
 		if c.Year != 0 {

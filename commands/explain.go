@@ -8,9 +8,6 @@ import (
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 )
 
-// maxSteps bounds the lines of one clock's explanation; the middle is folded.
-const maxSteps = 40
-
 // explain answers `explain MAGDA-123`: for each clock, the windows that counted, the
 // days skipped (R3.2, R3.3) and the pauses (R3.4) that put its due time where it is.
 func (h *Handler) explain(ctx context.Context, c Caller, key string, l Lang) (Reply, error) {
@@ -21,21 +18,22 @@ func (h *Handler) explain(ctx context.Context, c Caller, key string, l Lang) (Re
 	now := h.o.Now()
 	cal := h.o.Calendars.For(t.Tier)
 	v := t.At(h.o.Calendars, now)
-	open, close := sla.Window(t.Tier)
-	hours := fmt.Sprintf("%02d:%02d–%02d:%02d", open/60, open%60, close/60, close%60)
 	r := Reply{Kind: KindExplain,
 		Title: l.pick("How the due times of "+t.Key+" are counted", "Hoe de deadlines van "+t.Key+" geteld worden"),
-		Lines: []string{l.pick(
-			fmt.Sprintf("Business time counts Mon–Fri %s Brussels time (%s), not on weekends, holidays or closure days (R3.2, R3.3); a pause stops it (R3.4).", hours, tierName(t.Tier, l)),
-			fmt.Sprintf("Werktijd telt ma–vr %s Brusselse tijd (%s), niet in weekends, op feestdagen of sluitingsdagen (R3.2, R3.3); een pauze zet ze stil (R3.4).", hours, tierName(t.Tier, l)))},
+		Lines: []string{countsText(t.Tier, l)},
 	}
 	clocks := []struct {
-		name string
-		c    *sla.Clock
-		v    *sla.ClockView
+		name   string
+		c      *sla.Clock
+		v      *sla.ClockView
+		target func(sla.Targets) time.Duration
 	}{
-		{l.pick("Response", "Antwoord"), t.Response, v.Response},
-		{l.pick("Resolution", "Oplossing"), t.Resolution, v.Resolution},
+		{l.pick("Response", "Antwoord"), t.Response, v.Response, func(tg sla.Targets) time.Duration { return tg.Response }},
+		{l.pick("Resolution", "Oplossing"), t.Resolution, v.Resolution, func(tg sla.Targets) time.Duration { return tg.Resolution }},
+	}
+	waiting := ""
+	if t.State == sla.PausedState {
+		waiting = waitingFor(t.PauseReason, l)
 	}
 	for _, k := range clocks {
 		if k.c == nil {
@@ -43,10 +41,12 @@ func (h *Handler) explain(ctx context.Context, c Caller, key string, l Lang) (Re
 		}
 		x := sla.ExplainClock(cal, k.c, now)
 		state, status := h.clockText(k.v, l, now)
+		st := clockStory{tier: t.Tier, changes: t.PriorityChanges, until: storyEnd(x, k.c, now), waiting: waiting,
+			target: func(p sla.Priority) time.Duration { return k.target(sla.TargetsFor(t.Tier, t.Kind, p, t.Source)) }}
 		r.Items = append(r.Items, Item{
 			Title:  fmt.Sprintf("%s (%s): %s", k.name, Hours(x.Target), state),
 			Status: status,
-			Lines:  explainLines(x, t, l, now),
+			Lines:  explainLines(x, st, l, now),
 		})
 	}
 	if len(r.Items) == 0 {
@@ -56,59 +56,25 @@ func (h *Handler) explain(ctx context.Context, c Caller, key string, l Lang) (Re
 	return r, nil
 }
 
-func explainLines(x sla.Explanation, t sla.Ticket, l Lang, now time.Time) []string {
-	var lines []string
-	if !x.Start.IsZero() {
-		lines = append(lines, l.pick("start ", "start ")+l.When(x.Start, now))
-	}
-	var counted time.Duration
-	steps := make([]string, 0, len(x.Steps))
-	for _, s := range x.Steps {
-		counted += s.Worked
-		steps = append(steps, stepText(s, t, l, now))
-	}
-	if len(steps) > maxSteps {
-		head, tail := steps[:10], steps[len(steps)-(maxSteps-11):]
-		fold := l.pick(fmt.Sprintf("… %d more steps …", len(steps)-len(head)-len(tail)),
-			fmt.Sprintf("… nog %d stappen …", len(steps)-len(head)-len(tail)))
-		steps = append(append(append([]string(nil), head...), fold), tail...)
-	}
-	lines = append(lines, steps...)
-	if !x.Due.IsZero() {
-		lines = append(lines, l.pick("due ", "deadline ")+l.When(x.Due, now)+" (R3.5)")
-	}
-	return append(lines, l.pick(fmt.Sprintf("total %s, target %s", Hours(counted), Hours(x.Target)),
-		fmt.Sprintf("totaal %s, doel %s", Hours(counted), Hours(x.Target))))
+// countsText is the rule every explanation counts by (R3.2-R3.4), short enough for a
+// phone: "Counts Mon–Fri 08:00–17:00 Brussels time (dedicated), not on weekends,
+// holidays or closure days (R3.2, R3.3); pauses stop it (R3.4)."
+func countsText(tier sla.Tier, l Lang) string {
+	open, close := sla.Window(tier)
+	hours := fmt.Sprintf("%02d:%02d–%02d:%02d", open/60, open%60, close/60, close%60)
+	return l.pick(
+		fmt.Sprintf("Counts Mon–Fri %s Brussels time (%s), not on weekends, holidays or closure days (R3.2, R3.3); pauses stop it (R3.4).", hours, tierName(tier, l)),
+		fmt.Sprintf("Telt ma–vr %s Brusselse tijd (%s), niet in weekends, op feestdagen of sluitingsdagen (R3.2, R3.3); pauzes zetten ze stil (R3.4).", hours, tierName(tier, l)))
 }
 
-// stepText gives one step: "Fri 10 Jul 16:30-17:00 counted 0h30", "Sat 11 – Sun 12 Jul
-// weekend", "Tue 21 Jul Belgian National Day (public holiday)", "paused Mon 13 Jul 10:00
-// – Tue 14 Jul 11:00".
-func stepText(s sla.Step, t sla.Ticket, l Lang, now time.Time) string {
-	switch s.Kind {
-	case sla.StepCounted:
-		return fmt.Sprintf("%s %s-%s %s %s", l.Day(s.From, now), s.From.In(sla.Brussels).Format("15:04"),
-			s.To.In(sla.Brussels).Format("15:04"), l.pick("counted", "telt"), Hours(s.Worked))
-	case sla.StepPaused:
-		if s.To.IsZero() {
-			p := l.pick("paused since ", "gepauzeerd sinds ") + l.When(s.From, now)
-			if w := waitingFor(t.PauseReason, l); w != "" && t.State == sla.PausedState {
-				p += " (" + w + ")"
-			}
-			return p
-		}
-		return l.pick("paused ", "gepauzeerd ") + l.When(s.From, now) + " – " + l.When(s.To, now)
+// storyEnd is the last instant an explanation tells of: the end of its last step for a
+// clock that stopped; now for one that runs or is paused, since a priority change made
+// after its due still tells why it is breached (R4.4).
+func storyEnd(x sla.Explanation, c *sla.Clock, now time.Time) time.Time {
+	if n := len(x.Steps); c.Done() && n > 0 && !x.Steps[n-1].To.IsZero() {
+		return x.Steps[n-1].To
 	}
-	last := s.To.Add(-time.Second)
-	if s.Day.Kind == sla.Weekend {
-		return l.span(s.From, last, now) + " weekend"
-	}
-	name := l.pick(s.Day.NameEN, s.Day.NameNL)
-	kind := dayKind(s.Day.Kind, l)
-	if name == "" {
-		return l.span(s.From, last, now) + " " + kind
-	}
-	return l.span(s.From, last, now) + " " + name + " (" + kind + ")"
+	return now
 }
 
 func dayKind(k sla.DayKind, l Lang) string {

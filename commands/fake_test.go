@@ -52,7 +52,7 @@ func dt(y int, m time.Month, d, h, min int) time.Time {
 }
 
 var testCustomers = []Customer{
-	{ID: "agency-x", Name: "Agentschap X", Tier: sla.Dedicated},
+	{ID: "agency-x", Name: "Agentschap X", Tier: sla.Dedicated, SPOC: "Jan Peeters", SDM: "Henk Smets"},
 	{ID: "agency-y", Name: "Agentschap Y", Tier: sla.Standard},
 	{ID: "dept-zorg", Name: "Departement Zorg", Tier: sla.Standard},
 	{ID: "team-7", Name: "Team Zeven", Tier: sla.Standard},

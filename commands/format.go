@@ -43,9 +43,12 @@ func (l Lang) span(a, b, now time.Time) string {
 		return da
 	}
 	ta, tb := a.In(sla.Brussels), b.In(sla.Brussels)
-	if ta.Year() == tb.Year() && ta.Month() == tb.Month() {
-		first := strings.Fields(da)
+	first := strings.Fields(da)
+	switch {
+	case ta.Year() == tb.Year() && ta.Month() == tb.Month():
 		return first[0] + " " + first[1] + " – " + db
+	case ta.Year() == tb.Year():
+		return strings.Join(first[:3], " ") + " – " + db // the year, if shown, once
 	}
 	return da + " – " + db
 }

@@ -13,7 +13,8 @@ import (
 
 // Store is what the handler needs from the ticket store.
 type Store interface {
-	// Ticket gives a ticket's state; false when no event of it is stored.
+	// Ticket gives a ticket's state; false when no event of it is stored. A ticket
+	// whose events wait for its created event is found with Known false.
 	Ticket(ctx context.Context, key string) (sla.Ticket, bool, error)
 	// Tickets gives a customer's tickets, every customer's for "" (only the open ones
 	// when openOnly).
@@ -42,6 +43,17 @@ type Access struct {
 type Maintenance struct {
 	Extra     []sla.MaintenanceWindow
 	Cancelled []sla.Date // Saturdays of reserved weekends that will not be used
+	// Scheduled gives the status page's scheduled maintenances as last read (R8.2);
+	// nil: none.
+	Scheduled func() []sla.MaintenanceWindow
+}
+
+// Windows gives every extra window in force: the configured ones and the status page's.
+func (m Maintenance) Windows() []sla.MaintenanceWindow {
+	if m.Scheduled == nil {
+		return m.Extra
+	}
+	return append(append([]sla.MaintenanceWindow(nil), m.Extra...), m.Scheduled()...)
 }
 
 // Options configures a Handler; only Store is required.
@@ -61,6 +73,11 @@ type Options struct {
 	// channel), before the answer is given: hand slow work off. Nil: nothing. An
 	// escalation needs no hook: notify announces it from the stored event (R7).
 	OnUpdated func(ctx context.Context, t sla.Ticket, text, by string)
+
+	// Availability counts R6.1 months; StatusPage gives the status page as last read
+	// (R6.2). Nil: those commands say they are off.
+	Availability Availability
+	StatusPage   func() StatusPage
 }
 
 // Caller is who asks, where.
@@ -70,6 +87,9 @@ type Caller struct {
 	ChannelID string
 	Platform  string // "slack", "teams" or "cli"
 	Name      string // display name, recorded as the event's "by"
+	// NameOf gives the person's name from the platform when it gives one only on asking
+	// (Slack's users.info); asked only when an event is recorded, "" meaning use Name.
+	NameOf func(context.Context) string
 	// RequestID identifies the user's action, the same on a retry or a double click
 	// (e.g. Slack: message ts and action id). A repeated id gets the first answer again
 	// and records nothing.
@@ -162,17 +182,27 @@ func (h *Handler) Run(ctx context.Context, c Caller, cmd Command) Reply {
 	case VerbWhatIf:
 		r, err = h.whatIf(c, cmd, l)
 	case VerbExplain:
-		r, err = h.explain(ctx, c, cmd.Ticket, l)
+		if cmd.Ticket == "" {
+			r, err = h.explainWhatIf(c, cmd, l)
+		} else {
+			r, err = h.explain(ctx, c, cmd.Ticket, l)
+		}
 	case VerbPriority:
 		r = priority(cmd, l)
 	case VerbEscalate, VerbUpdate, VerbPause, VerbResume:
 		r, err = h.record(ctx, c, cmd, l)
+	case VerbContacts:
+		r, err = h.contactsAnswer(c, cmd, l)
 	case VerbMaintenance:
 		r = h.maintenance(l)
 	case VerbHolidays:
 		r = h.holidays(cmd.Year, l)
 	case VerbQueue:
 		r, err = h.queue(ctx, c, cmd, l)
+	case VerbAvailability:
+		r, err = h.availability(ctx, cmd, l)
+	case VerbStatus:
+		r = h.status(l)
 	default:
 		r = help(l)
 	}
@@ -270,6 +300,12 @@ func (h *Handler) ticket(ctx context.Context, c Caller, key string, l Lang) (sla
 	t, ok, err := h.o.Store.Ticket(ctx, key)
 	if err != nil {
 		return sla.Ticket{}, internal(err)
+	}
+	if ok && !t.Known && !scoped {
+		// Events may come before their ticket's created (CONTRACT.md): they are kept.
+		return sla.Ticket{}, errorf(CodeNotFound, "%s", l.pick(
+			"Ticket "+key+" has events stored that wait for its `created` event; it shows once that comes.",
+			"Ticket "+key+" heeft events die wachten op zijn `created`-event; het verschijnt zodra dat binnenkomt."))
 	}
 	if !ok || !t.Known || scoped && !strings.EqualFold(t.Customer, scope) {
 		return sla.Ticket{}, errorf(CodeNotFound, "%s", l.pick("I don't know ticket "+key+".", "Ik ken ticket "+key+" niet."))

@@ -11,7 +11,7 @@ import (
 func (h *Handler) maintenance(l Lang) Reply {
 	now := h.o.Now()
 	r := Reply{Kind: KindMaintenance, Title: l.pick("Next maintenance windows (R8)", "Volgende onderhoudsvensters (R8)")}
-	for _, w := range sla.Maintenance(now, 3, h.o.Maintenance.Extra, h.o.Maintenance.Cancelled) {
+	for _, w := range sla.Maintenance(now, 3, h.o.Maintenance.Windows(), h.o.Maintenance.Cancelled) {
 		what := w.Note
 		if what == "" {
 			what = l.pick("third weekend of the month (R8.1)", "derde weekend van de maand (R8.1)")

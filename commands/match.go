@@ -13,6 +13,9 @@ type Customer struct {
 	Name    string
 	Aliases []string // other names people use: "AIV", "agentschap x" (config)
 	Tier    sla.Tier
+	// SPOC and SDM are the customer's business single point of contact and its MAGDA
+	// service delivery manager (R1.2), from the configuration's contacts; "" = none set.
+	SPOC, SDM string
 }
 
 // names gives the customer's id, name and aliases, each as words.

@@ -38,6 +38,8 @@ var dayWords = map[string]string{
 	"vrijdag": "friday", "zaterdag": "saturday", "zondag": "sunday",
 	"monday": "monday", "tuesday": "tuesday", "wednesday": "wednesday", "thursday": "thursday",
 	"friday": "friday", "saturday": "saturday", "sunday": "sunday",
+	"mon": "monday", "tue": "tuesday", "wed": "wednesday", "thu": "thursday", "fri": "friday",
+	"sat": "saturday", "sun": "sunday",
 }
 
 // Resolve gives the instant m names at now: a weekday is the next such day (today when
@@ -122,6 +124,13 @@ func readClock(s string) (string, bool) {
 		return "", false // a bare number is no time unless "om"/"at" comes first (readNumberClock)
 	}
 	return clockOf(hs, ms, pm)
+}
+
+// clockLike reports whether s is shaped as a clock time, "25:00" or "9:5", so that one
+// out of range is refused rather than read as part of a customer's name.
+func clockLike(s string) bool {
+	h, m, ok := strings.Cut(s, ":")
+	return ok && isDigits(h) && (m == "" || isDigits(m))
 }
 
 func clockOf(hs, ms string, pm bool) (string, bool) {

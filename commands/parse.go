@@ -177,7 +177,8 @@ func isPriority(lo string) (sla.Priority, bool) {
 	return p, err == nil
 }
 
-// explain takes the first ticket key among the words: "waarom is MAGDA-1 zo laat?".
+// explain takes the first ticket key among the words: "waarom is MAGDA-1 zo laat?"; with
+// none, the words are a what-if to explain (explainWhatIf).
 func (p *parser) explain() (Command, error) {
 	p.trimQuestion()
 	c := Command{Verb: VerbExplain}
@@ -186,6 +187,9 @@ func (p *parser) explain() (Command, error) {
 		if n, key := keyAt(p.words[1+i:]); c.Ticket == "" && n > 0 {
 			c.Ticket = key
 		}
+	}
+	if c.Ticket == "" && len(p.words) > 1 {
+		return p.explainWhatIf() // "explain P2 for agency-x at friday 16:45"
 	}
 	if c.Ticket == "" {
 		return c, bad("Which ticket? Try `explain MAGDA-123`.", "Welk ticket? Probeer `uitleg MAGDA-123`.")

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
@@ -26,6 +27,8 @@ func (p *parser) askQueue() (Command, error) {
 // ask reads a question in any word order, Dutch or English: the slots first (a ticket,
 // a priority, a kind, an environment, a moment, a span), then what they ask for:
 //
+//   - a role (SDM, SPOC) or availability named anywhere: contacts or availability;
+//   - "status" with no ticket, customer or what-if: the status page;
 //   - a ticket: its card ("is MAGDA-17 breached", "wanneer moet magda 17 opgelost zijn");
 //   - a span (this week, at risk, breached), or "today" without a what-if: the queue;
 //   - a priority, kind or environment: a what-if at a moment (R4.2, R2.3);
@@ -39,7 +42,16 @@ func (p *parser) ask(queue, fallback bool) (Command, error) {
 	if err != nil {
 		return c, err
 	}
+	if s.ticket == "" && asksContacts(p.words) {
+		return p.contacts() // "what is the SDM of agency-x" (R1.2)
+	}
+	if s.ticket == "" && asksAvailability(p.words) {
+		return p.availability() // "what's the availability this month" (R6.1)
+	}
 	whatIf := s.priority != sla.NoPriority || s.kind != "" || s.env != ""
+	if s.ticket == "" && !whatIf && s.span == "" && !s.today && s.moment.IsZero() && asksStatus(p.words, s) {
+		return Command{Verb: VerbStatus}, nil // "what's the status": the status page (R6.2)
+	}
 	if fallback && !s.cue && !whatIf && s.ticket == "" {
 		return p.unknown()
 	}
@@ -82,7 +94,8 @@ func (p *parser) ask(queue, fallback bool) (Command, error) {
 		if c.Kind == sla.Connection {
 			c.Priority = sla.NoPriority // R2.3: connection requests have no priority
 		} else if c.Priority == sla.NoPriority {
-			return c, bad("Which priority? Try `sla P2 %s for agency-x`.", "Welke prioriteit? Probeer `sla P2 %s voor agentschap-x`.", c.Kind)
+			return c, &usage{fmt.Sprintf("Which priority? Try `sla P2 %s for agency-x`.", kindWord(c.Kind, English)),
+				fmt.Sprintf("Welke prioriteit? Probeer `sla P2 %s voor agentschap-x`.", kindWord(c.Kind, Dutch))}
 		}
 		return c, nil
 	}

@@ -37,6 +37,11 @@ func (h *Handler) record(ctx context.Context, c Caller, cmd Command, l Lang) (Re
 			t.Key+" is opgelost; heropen het eerst in de servicedesk."))
 	}
 	by := c.Name
+	if c.NameOf != nil {
+		if name := c.NameOf(ctx); name != "" {
+			by = name
+		}
+	}
 	if by == "" {
 		by = c.UserID
 	}

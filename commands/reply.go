@@ -23,17 +23,19 @@ type Kind string
 
 // Reply kinds.
 const (
-	KindTicket      Kind = "ticket"      // one ticket's card
-	KindTickets     Kind = "tickets"     // a customer's open tickets, one Item each
-	KindWhatIf      Kind = "whatif"      // due times for a report made now
-	KindExplain     Kind = "explain"     // why a due time is what it is, one Item per clock
-	KindPriority    Kind = "priority"    // a suggested priority (R4.3)
-	KindForm        Kind = "form"        // Reply.Form is set: open it
-	KindRecorded    Kind = "recorded"    // an escalation, update, pause or resume was stored
-	KindMaintenance Kind = "maintenance" // the next maintenance windows (R8)
-	KindHolidays    Kind = "holidays"    // the days without SL time of a year (R3.3)
-	KindHelp        Kind = "help"        // the command list
-	KindError       Kind = "error"       // Reply.Error says which
+	KindTicket       Kind = "ticket"       // one ticket's card
+	KindTickets      Kind = "tickets"      // a customer's open tickets, one Item each
+	KindWhatIf       Kind = "whatif"       // due times for a report made now
+	KindExplain      Kind = "explain"      // why a due time is what it is, one Item per clock
+	KindPriority     Kind = "priority"     // a suggested priority (R4.3)
+	KindForm         Kind = "form"         // Reply.Form is set: open it
+	KindRecorded     Kind = "recorded"     // an escalation, update, pause or resume was stored
+	KindMaintenance  Kind = "maintenance"  // the next maintenance windows (R8)
+	KindHolidays     Kind = "holidays"     // the days without SL time of a year (R3.3)
+	KindAvailability Kind = "availability" // a month's infrastructure availability (R6.1)
+	KindStatus       Kind = "status"       // the status page (R6.2)
+	KindHelp         Kind = "help"         // the command list
+	KindError        Kind = "error"        // Reply.Error says which
 )
 
 // Status marks a reply or an item that needs attention, for renderers that colour.

@@ -208,6 +208,10 @@ func (p *parser) read(ws []word) (slots, error) {
 				i++
 			}
 		}
+		if !ok && clockLike(lo) {
+			return s, bad("I can't read “%s” as a time of day. Try `16:45` or `9u30`.",
+				"Ik kan “%s” niet als tijdstip lezen. Probeer `16:45` of `9u30`.", lo)
+		}
 		if ok {
 			if s.moment.Clock != "" && s.moment.Clock != clock {
 				return s, bad("Give one time, not %s and %s.", "Geef één tijdstip, niet %s en %s.", s.moment.Clock, clock)

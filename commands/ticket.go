@@ -54,13 +54,14 @@ func (h *Handler) Card(t sla.Ticket, l Lang, now time.Time) Reply {
 	clocks, status := h.clockFacts(t, v, l, now)
 	facts = append(facts, clocks...)
 	facts = append(facts, Fact{l.pick("Escalation", "Escalatie"), EscalationName(t.Escalation, l)})
+	facts = append(facts, contactFacts(cu, l)...)
 	what := KindName(t.Kind, l)
 	if t.Kind != sla.Connection {
 		what = t.Priority.String() + " " + what
 	}
 	return Reply{
 		Kind: KindTicket, Lang: l, Title: t.Key + " · " + what + " · " + displayName(cu), Status: status,
-		Facts: facts, Notes: notes(t, l),
+		Facts: facts, Items: historyItems(t, l, now), Notes: notes(t, l),
 	}
 }
 

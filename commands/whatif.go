@@ -93,7 +93,7 @@ func (h *Handler) skipped(tier sla.Tier, at time.Time, target time.Duration, l L
 			continue
 		}
 		if n++; n <= maxSkipped {
-			days = append(days, stepText(s, sla.Ticket{}, l, now))
+			days = append(days, l.span(s.From, s.To.Add(-time.Second), now)+" "+dayText(s.Day, l))
 		}
 	}
 	if n == 0 {

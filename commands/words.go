@@ -17,7 +17,12 @@ const (
 	VerbMaintenance Verb = "maintenance" // maintenance
 	VerbHolidays    Verb = "holidays"    // holidays [YEAR]
 	VerbQueue       Verb = "queue"       // today | this week | at risk | breached [P1] [for CUSTOMER]
-	VerbHelp        Verb = "help"        // help
+	// VerbContacts asks for a customer's SPOC and SDM (R1.2): "who is the SDM for
+	// agency-x", "wie is de spoc van agentschap X", "contacts agency-x".
+	VerbContacts     Verb = "contacts"
+	VerbAvailability Verb = "availability" // availability [YYYY-MM] (R6.1)
+	VerbStatus       Verb = "status"       // status: the MAGDA status page (R6.2)
+	VerbHelp         Verb = "help"         // help
 )
 
 // Spec describes one command for help texts and for the Slack and Teams manifests.
@@ -52,10 +57,11 @@ var specs = []Spec{
 		"de open tickets van een klant, de dringendste eerst",
 		[]string{"sla agency-x", "sla voor Agentschap X"}},
 	{VerbExplain, "explain", "uitleg", []string{"explain", "why", "waarom", "uitleg"},
-		"explain MAGDA-123", "uitleg MAGDA-123",
-		"why a due time is what it is: windows, weekends, holidays, pauses",
-		"waarom een deadline valt waar ze valt: vensters, weekends, feestdagen, pauzes",
-		[]string{"explain MAGDA-123", "waarom MAGDA-123", "uitleg MAGDA-123"}},
+		"explain MAGDA-123 | P2 for CUSTOMER [at friday 16:45]", "uitleg MAGDA-123 | P2 voor KLANT [op vrijdag om 16:45]",
+		"why a due time is what it is: windows, weekends, holidays, pauses, priority changes; or a what-if's",
+		"waarom een deadline valt waar ze valt: vensters, weekends, feestdagen, pauzes, prioriteitswijzigingen; of die van een what-if",
+		[]string{"explain MAGDA-123", "waarom MAGDA-123", "uitleg MAGDA-123", "explain P2 for agency-x at friday 16:45",
+			"uitleg P1 tni voor agentschap x op 2026-12-24 om 16:00"}},
 	{VerbPriority, "prio", "prioriteit", []string{"prio", "priority", "prioriteit"},
 		"prio [scope=P1..P4 users=P1..P4 security=P1..P4 env=tni motivation=TEXT]",
 		"prioriteit [omvang=P1..P4 gebruikers=P1..P4 veiligheid=P1..P4 omgeving=tni motivatie=TEKST]",
@@ -94,6 +100,20 @@ var specs = []Spec{
 		"the open tickets due or at risk in that span, soonest first, by customer",
 		"de open tickets die in die periode vervallen of in gevaar zijn, dringendste eerst, per klant",
 		[]string{"today", "what's due today", "vandaag voor agentschap x", "which tickets breach this week", "at risk P1", "overschreden"}},
+	{VerbContacts, "contacts", "contacten", []string{"contacts", "contacten", "who", "wie"},
+		"contacts CUSTOMER · who is the SDM|SPOC for CUSTOMER", "contacten KLANT · wie is de SDM|SPOC van KLANT",
+		"a customer's business SPOC and MAGDA SDM (R1.2)", "de business-SPOC en de MAGDA-SDM van een klant (R1.2)",
+		[]string{"who is the SDM for agency-x", "wie is de spoc van agentschap X", "contacts agency-x"}},
+	{VerbAvailability, "availability", "beschikbaarheid", []string{"availability", "beschikbaarheid", "uptime"},
+		"availability [YYYY-MM]", "beschikbaarheid [JJJJ-MM]",
+		"the month's infrastructure availability against 99.5 % (R6.1), the error budget left and the outages",
+		"de beschikbaarheid van de infrastructuur deze maand tegenover 99,5 % (R6.1), het foutbudget en de storingen",
+		[]string{"availability", "availability 2026-11", "beschikbaarheid 2026-10"}},
+	{VerbStatus, "status", "status", []string{"status"},
+		"status", "status",
+		"the MAGDA status page: services not operational and open incidents (R6.2)",
+		"de MAGDA-statuspagina: services die niet operationeel zijn en open incidenten (R6.2)",
+		[]string{"status"}},
 	{VerbHelp, "help", "hulp", []string{"help", "hulp", "?"},
 		"help", "hulp", "this list", "deze lijst",
 		[]string{"help", "hulp"}},
@@ -118,10 +138,13 @@ var readers = map[Verb]func(*parser) (Command, error){
 		c.Text = ""
 		return c, err
 	},
-	VerbMaintenance: func(*parser) (Command, error) { return Command{Verb: VerbMaintenance}, nil },
-	VerbHolidays:    (*parser).holidays,
-	VerbQueue:       (*parser).askQueue,
-	VerbHelp:        func(*parser) (Command, error) { return Command{Verb: VerbHelp}, nil },
+	VerbMaintenance:  func(*parser) (Command, error) { return Command{Verb: VerbMaintenance}, nil },
+	VerbHolidays:     (*parser).holidays,
+	VerbQueue:        (*parser).askQueue,
+	VerbContacts:     (*parser).contacts,
+	VerbAvailability: (*parser).availability,
+	VerbStatus:       (*parser).status,
+	VerbHelp:         func(*parser) (Command, error) { return Command{Verb: VerbHelp}, nil },
 }
 
 // routes maps each command word to its reader; the first Spec naming a word has it.
@@ -190,6 +213,7 @@ var langOf = map[string]Lang{
 	"should": English, "resolved": English, "solved": English, "fixed": English, "monday": English,
 	"tuesday": English, "wednesday": English, "thursday": English, "friday": English,
 	"saturday": English, "sunday": English, "if": English, "report": English, "reported": English,
+	"availability": English, "beschikbaarheid": Dutch, "page": English, "pagina": Dutch, "statuspagina": Dutch,
 	"agency": English, "show": English, "list": English, "this": English, "questions": English,
 	"incidents": English, "connections": English, "are": English, "by": English, "after": English,
 }

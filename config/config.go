@@ -38,7 +38,11 @@ type Config struct {
 	Teams       Teams       `yaml:"teams"`
 	// Jira maps Jira Service Management to the contract's events; keys left out keep
 	// the jira package's documented defaults.
-	Jira jira.Mapping `yaml:"jira"`
+	Jira      jira.Mapping `yaml:"jira"`
+	Retention Retention    `yaml:"retention"`
+	// Alertmanager and Statuspage feed availability (R6) and maintenance (R8.2).
+	Alertmanager Alertmanager `yaml:"alertmanager"`
+	Statuspage   Statuspage   `yaml:"statuspage"`
 
 	source string
 }
@@ -144,7 +148,9 @@ func Parse(name string, data []byte) (*Config, error) {
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
 		var te *yaml.TypeError
 		if errors.As(err, &te) && len(te.Errors) > 0 {
-			return nil, fmt.Errorf("%s:%s", name, oneLine(te.Errors[0], len(te.Errors)-1))
+			var root yaml.Node
+			_ = yaml.Unmarshal(data, &root)
+			return nil, fmt.Errorf("%s:%s", name, oneLine(named(&root, te.Errors[0]), len(te.Errors)-1))
 		}
 		return nil, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
@@ -152,7 +158,12 @@ func Parse(name string, data []byte) (*Config, error) {
 	c.defaults()
 	var root yaml.Node
 	_ = yaml.Unmarshal(data, &root)
-	if err := c.validate(&root); err != nil {
+	c.retentionDefaults()
+	err := c.validate(&root)
+	if err == nil {
+		err = c.validateRetention(&root)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("%s:%w", name, err)
 	}
 	return &c, nil
@@ -204,6 +215,7 @@ func (c *Config) defaults() {
 	if !c.Notify.DigestAt.Set {
 		c.Notify.DigestAt = Clock{Hour: 8, Minute: 30, Set: true}
 	}
+	c.availabilityDefaults()
 }
 
 // validate checks what the types alone cannot; errors name the line of the key.
@@ -256,6 +268,9 @@ func (c *Config) validate(root *yaml.Node) error {
 		if !tenantID.MatchString(t) {
 			return fmt.Errorf("%d: teams.tenants[%d]: %q is not an Azure AD tenant id (a GUID)", at("teams", "tenants", i), i, t)
 		}
+	}
+	if err := c.validateAvailability(at); err != nil {
+		return err
 	}
 	if err := c.Jira.Validate(); err != nil {
 		return fmt.Errorf("%d: %v", at("jira"), err)

@@ -51,6 +51,9 @@ func TestParseErrorsNameKeyAndLine(t *testing.T) {
 		{"jira escalation label with a space", "customers:\n  - {id: a, tier: standard}\njira:\n  escalation:\n    labels: [naar sdm]\n", `x.yml:3: jira.escalation.labels[0]: "naar sdm" holds a space`},
 		{"bad sdm mail", "customers:\n  - {id: a, tier: standard}\nescalation:\n  sdm_mail:\n    - henk.smets\n", `x.yml:5: escalation.sdm_mail[0]: "henk.smets" is not a mail address`},
 		{"bad tenant", "customers:\n  - {id: a, tier: standard}\nteams:\n  tenants:\n    - 50612dbb-0237-4969-b378-8d42590f9c00\n    - contoso.onmicrosoft.com\n", `x.yml:6: teams.tenants[1]: "contoso.onmicrosoft.com" is not an Azure AD tenant id`},
+		{"share as a percentage (issue 14.7)", "customers:\n  - {id: a, tier: standard}\nnotify:\n  at_risk_share: 75%\n", "x.yml:4: notify.at_risk_share: cannot unmarshal !!str `75%` into float64"},
+		{"a list where a word goes", "customers:\n  - {id: a, tier: standard}\nlanguage: [en]\n", "x.yml:3: language: cannot unmarshal"},
+		{"retention too short (issue 14.3)", "customers:\n  - {id: a, tier: standard}\nretention:\n  sent: 1h\n", `x.yml:4: retention.sent: 1h0m0s is less than 24h`},
 		{"not yaml", "customers: [\n", `x.yml: `},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

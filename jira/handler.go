@@ -66,7 +66,7 @@ type handler struct{ HandlerOptions }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	delivery := r.Header.Get(DeliveryHeader)
-	log := h.Logger.With("delivery", delivery)
+	log := h.Logger.With("delivery", delivery, "route", "/webhooks/jira", "remote", r.RemoteAddr)
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		h.reply(w, http.StatusMethodNotAllowed, ResultRejected, "use POST")

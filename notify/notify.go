@@ -142,6 +142,9 @@ type Options struct {
 	Backoff     time.Duration // the wait after the first failure, doubling, up to 1h; 30s
 	Owner       string        // this process in the leases; "" = host:pid:random
 	Logger      *slog.Logger  // nil: slog.Default()
+
+	// Availability counts R6.1 months for the SDMs' error budget warnings; nil: none.
+	Availability Availability
 }
 
 // Notifier decides and delivers notifications. It is safe for concurrent use.

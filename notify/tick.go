@@ -11,7 +11,8 @@ import (
 
 // Tick is one scheduler pass at now: it decides, from the stored clocks of every open
 // ticket, what is due and stores it in the outbox, with the escalations to announce
-// (R7), the maintenance notice (R8) and the morning digest when they are due. A decision already stored, by an earlier pass
+// (R7), the maintenance notice (R8), the error budget warnings (R6.1) and the morning
+// digest when they are due. A decision already stored, by an earlier pass
 // or another process, is not stored again; what became due while no pass ran (the bot
 // was down) is decided now, once.
 func (n *Notifier) Tick(ctx context.Context, now time.Time) error {
@@ -38,6 +39,11 @@ func (n *Notifier) Tick(ctx context.Context, now time.Time) error {
 	}
 	added += announced
 	globals := n.maintenance(now, start)
+	budget, err := n.budget(ctx, now, start)
+	if err != nil {
+		return fmt.Errorf("notify: %w", err)
+	}
+	globals = append(globals, budget...)
 	if dg != nil {
 		globals = append(globals, n.digestNotifications(dg, now)...)
 	}
@@ -85,7 +91,7 @@ func (n *Notifier) workingDay(d sla.Date) bool {
 func (n *Notifier) maintenance(now, start time.Time) []storage.Notification {
 	var out []storage.Notification
 	m := n.o.Maintenance
-	for _, w := range sla.Maintenance(now, 3, m.Extra, m.Cancelled) {
+	for _, w := range sla.Maintenance(now, 3, m.Windows(), m.Cancelled) {
 		d := sla.DateOf(w.Start).AddDays(-1)
 		for !n.workingDay(d) {
 			d = d.AddDays(-1)

@@ -126,7 +126,7 @@ func (b *Bodies) Wrap(route string, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := b.Read(w, r, false)
 		if err != nil && !errors.Is(err, ErrTooLarge) {
-			b.Refuse(w, route, err)
+			b.Refuse(w, r, route, err)
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
@@ -136,7 +136,7 @@ func (b *Bodies) Wrap(route string, h http.Handler) http.Handler {
 
 // Refuse answers a body that could not be read (408, 413, else 400) with one line, logs
 // it in one line, and closes the connection: what is left of the body is not read.
-func (b *Bodies) Refuse(w http.ResponseWriter, route string, err error) {
+func (b *Bodies) Refuse(w http.ResponseWriter, r *http.Request, route string, err error) {
 	code := http.StatusBadRequest
 	switch {
 	case errors.Is(err, ErrSlowBody):
@@ -147,13 +147,14 @@ func (b *Bodies) Refuse(w http.ResponseWriter, route string, err error) {
 		err = errors.New("could not read the body")
 	}
 	w.Header().Set("Connection", "close")
-	refuse(w, b.log, route, code, err.Error())
+	refuse(w, r, b.log, route, code, err.Error())
 }
 
 // refuse answers code with a one-line reason and logs the refusal in one structured line
 // (issue 10.9): route, status, reason, never a header or the body.
-func refuse(w http.ResponseWriter, log *slog.Logger, route string, code int, reason string) {
+func refuse(w http.ResponseWriter, r *http.Request, log *slog.Logger, route string, code int, reason string) {
 	reason = clip(oneLine(reason))
-	log.Warn("request refused", "route", route, "status", code, "reason", reason)
+	// The remote address tells a misconfigured sender from a stranger; never a secret.
+	log.Warn("request refused", "route", route, "status", code, "reason", reason, "remote", r.RemoteAddr)
 	http.Error(w, reason, code)
 }

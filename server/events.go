@@ -28,8 +28,12 @@ type EventsOptions struct {
 	// agency-x), false for an unknown one; nil takes every id as it is.
 	Customer func(id string) (string, bool)
 	Bodies   *Bodies // nil: the default limits
-	Metrics  *Metrics
-	Logger   *slog.Logger
+	// Outages takes outage_started and outage_ended (R6.1); nil refuses them.
+	// OutageInvalid tells its errors that are the sender's (400) from the store's (500).
+	Outages       OutageRecorder
+	OutageInvalid func(error) bool
+	Metrics       *Metrics
+	Logger        *slog.Logger
 }
 
 // EventsPath is where Events is mounted; refusals are logged under it.
@@ -45,6 +49,9 @@ func Events(o EventsOptions) http.Handler {
 	if o.Bodies == nil {
 		o.Bodies = NewBodies(BodyLimits{}, o.Logger)
 	}
+	if o.OutageInvalid == nil {
+		o.OutageInvalid = func(error) bool { return false }
+	}
 	count := func(result string) {
 		if o.Metrics != nil {
 			o.Metrics.Event("api", result)
@@ -59,13 +66,16 @@ func Events(o EventsOptions) http.Handler {
 		if !bearerOK(r.Header.Get("Authorization"), o.Token) {
 			count("unauthorized")
 			w.Header().Set("WWW-Authenticate", `Bearer realm="magda"`)
-			refuse(w, o.Logger, EventsPath, http.StatusUnauthorized, "missing or wrong bearer token")
+			refuse(w, r, o.Logger, EventsPath, http.StatusUnauthorized, "missing or wrong bearer token")
 			return
 		}
 		body, err := o.Bodies.Read(w, r, true)
 		if err != nil {
 			count("rejected")
-			o.Bodies.Refuse(w, EventsPath, err)
+			o.Bodies.Refuse(w, r, EventsPath, err)
+			return
+		}
+		if serveOutages(w, r, o, body, count) {
 			return
 		}
 		evs, err := sla.DecodeEvents(body)
@@ -74,7 +84,7 @@ func Events(o EventsOptions) http.Handler {
 		}
 		if err != nil {
 			count("rejected")
-			refuse(w, o.Logger, EventsPath, http.StatusBadRequest, err.Error())
+			refuse(w, r, o.Logger, EventsPath, http.StatusBadRequest, err.Error())
 			return
 		}
 		stored, err := o.Store.Append(r.Context(), "api", "", evs)
@@ -115,7 +125,7 @@ func canonicalCustomers(evs []sla.Event, customer func(string) (string, bool)) e
 		case len(evs) == 1:
 			return fmt.Errorf("unknown customer %q", e.Customer)
 		default:
-			return fmt.Errorf("event %d: unknown customer %q", i, e.Customer)
+			return fmt.Errorf("event %d: unknown customer %q", i+1, e.Customer)
 		}
 	}
 	return nil

@@ -53,7 +53,7 @@ var refusedBodies = []struct{ name, body, reason string }{
 	{"malformed", `{"ticket":`, "invalid event: malformed JSON"},
 	{"unknown field", `{"ticket":"MAGDA-1","type":"responded","at":"2026-07-10T16:30:00+02:00","colour":"red"}`, `invalid event: unknown field "colour"`},
 	{"unknown customer", strings.Replace(created, "agency-x", "agency-z", 1), `unknown customer "agency-z"`},
-	{"one bad event in an array", "[" + created + `,{"ticket":"MAGDA-1","type":"paused","reason":"lunch","at":"2026-07-10T17:00:00+02:00"}]`, `event 1: invalid event: field "reason"`},
+	{"one bad event in an array", "[" + created + `,{"ticket":"MAGDA-1","type":"paused","reason":"lunch","at":"2026-07-10T17:00:00+02:00"}]`, `event 2: invalid event: field "reason"`},
 	{"empty array", `[]`, "invalid event: empty array"},
 	{"key with NUL", withTicket(`MAGDA-1\u0000`), "invalid event: ticket key"},
 	{"key with a newline inside", withTicket(`MAGDA-1\nMAGDA-2`), "invalid event: ticket key"},

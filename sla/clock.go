@@ -7,6 +7,9 @@ import "time"
 type Span struct {
 	From time.Time `json:"from"`
 	To   time.Time `json:"to,omitzero"`
+	// Resolved is when the ticket was resolved before this run began with its reopening:
+	// the time from then to From is no pause but the ticket being done (R5.2).
+	Resolved time.Time `json:"resolved,omitzero"`
 }
 
 // Clock is a response or resolution clock (R5.1, R5.2) as of the last event applied.
@@ -93,13 +96,17 @@ func (c *Clock) stop(cal *Calendar, at time.Time) {
 	c.DoneAt = at
 }
 
-// reopen lets a stopped clock run on from where it stopped (R5.2).
-func (c *Clock) reopen(cal *Calendar, at time.Time) {
+// reopen lets a stopped clock run on from where it stopped (R5.2); the new run keeps
+// when the ticket was resolved, so an explanation tells that gap from a pause.
+func (c *Clock) reopen(cal *Calendar, at, resolved time.Time) {
 	if !c.Done() {
 		return
 	}
 	c.DoneAt = time.Time{}
 	c.start(cal, at)
+	if c.Running() {
+		c.Runs[len(c.Runs)-1].Resolved = resolved
+	}
 }
 
 // retarget applies R4.4: a clock still running (or paused) and not past its due takes

@@ -8,4 +8,4 @@ package sla
 
 // Version names the engine's rules. Stored ticket states were derived by some version;
 // a store re-derives them when it changes (with the configuration they depend on).
-const Version = "2026-12-01.1"
+const Version = "2026-12-02.1"

@@ -117,16 +117,8 @@ func DecodeEvent(data []byte) (Event, error) {
 	if !utf8.Valid(data) {
 		return Event{}, invalid("the body is not valid UTF-8")
 	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err == nil {
-		for name := range fields {
-			if !wireFields[name] {
-				if len(name) > 40 {
-					name = strings.ToValidUTF8(name[:40], "?") + "…"
-				}
-				return Event{}, invalid("unknown field %q", name)
-			}
-		}
+	if name, ok := unknownField(data, wireFields); ok {
+		return Event{}, invalid("unknown field %q", name)
 	}
 	dec := json.NewDecoder(strings.NewReader(string(data)))
 	dec.DisallowUnknownFields()
@@ -138,6 +130,24 @@ func DecodeEvent(data []byte) (Event, error) {
 		return Event{}, invalid("trailing data after the event object")
 	}
 	return w.event()
+}
+
+// unknownField finds a field of the JSON object data that is not among known, shortened
+// for a reason line. A body that is no object has none: the decoder explains it.
+func unknownField(data []byte, known map[string]bool) (string, bool) {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(data, &fields) != nil {
+		return "", false
+	}
+	for name := range fields {
+		if !known[name] {
+			if len(name) > 40 {
+				name = strings.ToValidUTF8(name[:40], "?") + "…"
+			}
+			return name, true
+		}
+	}
+	return "", false
 }
 
 // DecodeEvents reads a JSON object or an array of them (POST /api/v1/events); an error
@@ -162,7 +172,7 @@ func DecodeEvents(data []byte) ([]Event, error) {
 	for i, r := range raws {
 		e, err := DecodeEvent(r)
 		if err != nil {
-			return nil, fmt.Errorf("event %d: %w", i, err)
+			return nil, fmt.Errorf("event %d: %w", i+1, err)
 		}
 		out = append(out, e)
 	}

@@ -7,9 +7,10 @@ type StepKind int
 
 // Explanation steps.
 const (
-	StepCounted StepKind = iota // part of a service window that counted (R3.2)
-	StepSkipped                 // a day without a window: weekend, holiday, closure (R3.3)
-	StepPaused                  // a pause between two runs of the clock (R3.4)
+	StepCounted  StepKind = iota // part of a service window that counted (R3.2)
+	StepSkipped                  // a day without a window: weekend, holiday, closure (R3.3)
+	StepPaused                   // a pause between two runs of the clock (R3.4)
+	StepResolved                 // resolved until reopened: the clock was done, not paused (R5.2)
 )
 
 // Step is one line of an explanation. Consecutive weekend days form one step.
@@ -58,7 +59,7 @@ func ExplainClock(cal *Calendar, c *Clock, now time.Time) Explanation {
 	}
 	for i, r := range c.Runs {
 		if i > 0 {
-			x.Steps = append(x.Steps, Step{Kind: StepPaused, From: c.Runs[i-1].To, To: r.From})
+			x.Steps = appendGap(x.Steps, c.Runs[i-1].To, r)
 		}
 		to := r.To
 		if to.IsZero() {
@@ -74,6 +75,20 @@ func ExplainClock(cal *Calendar, c *Clock, now time.Time) Explanation {
 		x.Steps = append(x.Steps, Step{Kind: StepPaused, From: last})
 	}
 	return x
+}
+
+// appendGap appends what stopped the clock between the run that ended at `end` and r: a
+// pause (R3.4), the ticket being resolved until r reopened it (R5.2), or a pause and
+// then the resolution, when it was resolved while paused.
+func appendGap(steps []Step, end time.Time, r Span) []Step {
+	if r.Resolved.IsZero() {
+		return append(steps, Step{Kind: StepPaused, From: end, To: r.From})
+	}
+	if r.Resolved.After(end) {
+		steps = append(steps, Step{Kind: StepPaused, From: end, To: r.Resolved})
+		end = r.Resolved
+	}
+	return append(steps, Step{Kind: StepResolved, From: end, To: r.From})
 }
 
 // walk appends the steps between from and to: each window part that counted and each

@@ -384,3 +384,18 @@ func FuzzDecodeEvents(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeOutageEvent: any body gives a checked outage event or an error.
+func FuzzDecodeOutageEvent(f *testing.F) {
+	f.Add([]byte(`{"type":"outage_started","component":"database","at":"2026-11-10T10:00:00+01:00","note":"x"}`))
+	f.Add([]byte(`{"type":"outage_ended","component":"disk","at":"2026-11-10T10:00:00Z"}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		e, err := sla.DecodeOutageEvent(body)
+		if err != nil {
+			return
+		}
+		if _, err := sla.ParseComponent(string(e.Component)); err != nil || sla.CheckInstant(e.At) != nil {
+			t.Fatalf("accepted %+v from %s", e, body)
+		}
+	})
+}

@@ -44,9 +44,11 @@ type Ticket struct {
 	EscalatedAt    time.Time        `json:"escalated_at,omitzero"`
 	EscalatedBy    string           `json:"escalated_by,omitempty"`
 	Escalations    []EscalationStep `json:"escalations,omitempty"` // each level reached, in order (R7)
-	Notes          []string         `json:"notes,omitempty"`
-	LastEvent      time.Time        `json:"last_event,omitzero"`
-	Events         int              `json:"events"`
+	// PriorityChanges are the changes of the effective priority, in order (R4.1).
+	PriorityChanges []PriorityChange `json:"priority_changes,omitempty"`
+	Notes           []string         `json:"notes,omitempty"`
+	LastEvent       time.Time        `json:"last_event,omitzero"`
+	Events          int              `json:"events"`
 }
 
 // MaxEscalation is the last escalation step of R7 (2nd escalation: 3rd line).
@@ -215,8 +217,9 @@ func (t *Ticket) Apply(cal *Calendar, e Event) {
 		if t.State != ResolvedState {
 			return
 		}
+		resolved := t.ResolvedAt
 		t.State, t.ResolvedAt = Open, time.Time{}
-		t.Resolution.reopen(cal, at)
+		t.Resolution.reopen(cal, at, resolved)
 		if t.Updates != nil {
 			t.Updates.Stopped = false
 			t.Updates.begin(cal, at)
@@ -265,6 +268,7 @@ func (t *Ticket) changePriority(cal *Calendar, e Event) {
 		t.Motivation = e.Motivation
 	}
 	p := t.cap(e.Priority)
+	t.recordPriority(e, t.Priority, p)
 	t.Priority, t.PriorityBy, t.PriorityReason = p, e.By, e.Reason
 	tg := TargetsFor(t.Tier, t.Kind, p, t.Source)
 	t.Response.retarget(cal, e.At, tg.Response)

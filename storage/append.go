@@ -88,11 +88,11 @@ func (db *DB) encodeEvents(source string, evs []sla.Event) ([]eventRow, error) {
 	rows := make([]eventRow, len(evs))
 	for i, e := range evs {
 		if err := e.Check(); err != nil {
-			return nil, invalid("event %d: %s", i, strings.TrimPrefix(err.Error(), sla.ErrInvalid.Error()+": "))
+			return nil, invalid("event %d: %s", i+1, strings.TrimPrefix(err.Error(), sla.ErrInvalid.Error()+": "))
 		}
 		body, err := json.Marshal(e)
 		if err != nil {
-			return nil, invalid("event %d (%s %s): %v", i, e.Ticket, e.Type, err)
+			return nil, invalid("event %d (%s %s): %v", i+1, e.Ticket, e.Type, err)
 		}
 		rows[i] = eventRow{ticket: e.Ticket, at: formatTime(e.At), typ: string(e.Type), id: e.ID, body: body}
 		if e.Type == sla.Created && db.tierOf != nil {

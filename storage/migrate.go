@@ -6,6 +6,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"path"
 	"regexp"
 	"slices"
 )
@@ -25,15 +26,50 @@ func (db *DB) migrate(ctx context.Context) error {
 		name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("migrations table: %w", err)
 	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err := db.refuseNewer(ctx); err != nil {
+		return err
+	}
+	names, err := migrationNames()
 	if err != nil {
 		return err
 	}
-	slices.Sort(names)
 	for _, name := range names {
-		if err := db.migrateOne(ctx, name); err != nil {
+		if err := db.migrateOne(ctx, "migrations/"+name); err != nil {
 			return fmt.Errorf("migration %s: %w", name, err)
 		}
+	}
+	return nil
+}
+
+// migrationNames are the embedded migrations' file names, in order.
+func migrationNames() ([]string, error) {
+	paths, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(paths))
+	for i, p := range paths {
+		names[i] = path.Base(p)
+	}
+	slices.Sort(names)
+	return names, nil
+}
+
+// refuseNewer stops an older binary on a file a newer one migrated: it would not know
+// the newer tables' rules and could break them (an upgrade is undone by restoring the
+// backup taken before it, not by starting the old binary).
+func (db *DB) refuseNewer(ctx context.Context) error {
+	known, err := migrationNames()
+	if err != nil {
+		return err
+	}
+	var newest string
+	err = db.write.QueryRowContext(ctx, `SELECT coalesce(max(name), '') FROM migrations`).Scan(&newest)
+	if err != nil {
+		return fmt.Errorf("migrations table: %w", err)
+	}
+	if newest != "" && !slices.Contains(known, newest) && newest > known[len(known)-1] {
+		return fmt.Errorf("the database was migrated by a newer bot (migration %s; this one knows up to %s): run that version or a newer one", newest, known[len(known)-1])
 	}
 	return nil
 }

@@ -43,11 +43,12 @@ func ask(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 // commands builds the platform-neutral command handler over the store.
 func (a *app) commands(onUpdated func(context.Context, sla.Ticket, string, string)) *commands.Handler {
-	cfg := a.cfg
+	cfg, cals := a.config(), a.calendars()
 	customers := make([]commands.Customer, len(cfg.Customers))
 	channels := map[string]string{}
 	for i, c := range cfg.Customers {
-		customers[i] = commands.Customer{ID: c.ID, Name: c.Name, Aliases: c.Aliases, Tier: c.Tier.T}
+		customers[i] = commands.Customer{ID: c.ID, Name: c.Name, Aliases: c.Aliases, Tier: c.Tier.T,
+			SPOC: c.Contacts.SPOC, SDM: c.Contacts.SDM}
 		for _, ch := range append(append([]string{}, c.SlackChannels...), c.TeamsChannels...) {
 			channels[ch] = c.ID
 		}
@@ -59,12 +60,15 @@ func (a *app) commands(onUpdated func(context.Context, sla.Ticket, string, strin
 			Agents: cfg.Access.Agents, SDMs: cfg.Access.SDMs,
 			ChannelCustomer: channels, CustomersMayEscalate: cfg.Access.CustomersMayEscalate,
 		},
-		Calendars:   a.cals,
-		Maintenance: commands.Maintenance{Extra: cfg.ExtraWindows(), Cancelled: cfg.CancelledWindows()},
+		Calendars:   cals,
+		Maintenance: a.maintenance(cfg),
 		Language:    commands.Lang(cfg.Language),
 		AtRisk:      cfg.Notify.AtRiskShare,
 		Logger:      a.log,
 		OnUpdated:   onUpdated,
+
+		Availability: a.availability().counter,
+		StatusPage:   a.availability().status,
 	})
 }
 
@@ -72,7 +76,12 @@ func (a *app) commands(onUpdated func(context.Context, sla.Ticket, string, strin
 type commandStore struct{ db *storage.DB }
 
 func (s commandStore) Ticket(ctx context.Context, key string) (sla.Ticket, bool, error) {
-	return s.db.Ticket(ctx, key)
+	t, ok, err := s.db.Ticket(ctx, key)
+	if ok || err != nil {
+		return t, ok, err
+	}
+	n, err := s.db.Waiting(ctx, key)
+	return sla.Ticket{Key: key}, n > 0, err
 }
 
 func (s commandStore) Tickets(ctx context.Context, customer string, openOnly bool) ([]sla.Ticket, error) {

@@ -87,13 +87,13 @@ func (p *sdmPosts) about(key string) int {
 	return n
 }
 
-// eventually waits up to 10 s for cond.
+// eventually waits for cond, up to 30 s (a bound for a loaded machine, not a speed).
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within 10 s", what)
+			t.Fatalf("%s: not within 30 s", what)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

@@ -2,7 +2,7 @@ package main
 
 import (
 	"fmt"
-	"io"
+	"log/slog"
 	"net"
 	"strconv"
 
@@ -55,20 +55,20 @@ func (l listeners) close() {
 	}
 }
 
-// print writes the start-up lines: where the bot listens, where its metrics are, its
-// connection and body limits, then each integration. The metrics line always comes
-// second: the tests read it.
-func (l listeners) print(out io.Writer, s settings, config string, lim limits, w *wiring) {
-	fmt.Fprintf(out, "magda-sla-bot listening on http://%s (database %s, configuration %s)\n", l.public.Addr(), s.db, config)
+// print logs the start-up lines, structured as every log line: where the bot listens,
+// where its metrics are, its connection and body limits, then each integration. The
+// metrics line always comes second: the tests read it.
+func (l listeners) print(log *slog.Logger, s settings, config string, lim limits, w *wiring) {
+	log.Info("listening", "url", "http://"+l.public.Addr().String(), "database", s.db, "configuration", config, "version", version)
 	if l.ops != nil {
-		fmt.Fprintf(out, "  %-18s http://%s/metrics, with /healthz and /readyz (MAGDA_METRICS_ADDR)\n", "metrics", l.ops.Addr())
+		log.Info("metrics", "url", "http://"+l.ops.Addr().String()+"/metrics", "also", "/healthz /readyz", "setting", "MAGDA_METRICS_ADDR")
 	} else {
-		fmt.Fprintf(out, "  %-18s http://%s/metrics (set MAGDA_METRICS_ADDR to serve them only on another address)\n", "metrics", l.public.Addr())
+		log.Info("metrics", "url", "http://"+l.public.Addr().String()+"/metrics", "hint", "set MAGDA_METRICS_ADDR to serve them only on another address")
 	}
 	b := w.bodies.Limits()
-	fmt.Fprintf(out, "  %-18s at most %d at once (MAGDA_MAX_CONNS); a webhook body has %s to arrive (%s for %d at once)\n",
-		"connections", lim.maxConns, b.Fast, b.Timeout, b.Slots)
+	log.Info("limits", "max_conns", lim.maxConns, "setting", "MAGDA_MAX_CONNS",
+		"webhook_body", b.Fast, "slow_bodies", b.Slots, "slow_body_timeout", b.Timeout)
 	for _, i := range w.on {
-		fmt.Fprintf(out, "  %-18s %s\n", i.name, i.state)
+		log.Info("integration", "name", i.name, "state", i.state)
 	}
 }

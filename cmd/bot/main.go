@@ -13,6 +13,9 @@ import (
 	_ "time/tzdata" // Europe/Brussels without relying on the host's zone files
 )
 
+// version is set by deploy/build.sh (-X main.version=...): the start-up line shows it.
+var version = "dev"
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout)

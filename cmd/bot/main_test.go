@@ -150,37 +150,18 @@ type served struct {
 // startServing is startServe that also reads where the metrics are.
 func startServing(t testing.TB, vars map[string]string, args ...string) served {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), env(vars), pw)
-		pw.Close()
-	}()
-	r := bufio.NewReader(pr)
-	base, err := listenURL(r)
-	if err != nil {
-		t.Fatalf("serve did not say where it listens: %v (%v)", err, <-done)
-	}
+	base, logs, _ := serveLogged(t, vars, args...)
 	s := served{base: base}
-	for range 2 {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			t.Fatalf("serve's start-up lines end early: %v", err)
+	lines := strings.Split(logs.String(), "\n")
+	for i, l := range lines {
+		if strings.Contains(l, " msg=listening ") && i+2 < len(lines) {
+			s.startup = lines[i+1 : i+3]
 		}
-		s.startup = append(s.startup, strings.TrimSpace(line))
 	}
-	if _, rest, ok := strings.Cut(s.startup[0], "http://"); ok {
-		u, _, _ := strings.Cut(rest, " ")
-		s.metrics = "http://" + strings.TrimSuffix(u, ",")
+	if len(s.startup) < 2 {
+		t.Fatalf("serve's start-up lines end early:\n%s", logs.String())
 	}
-	go io.Copy(io.Discard, r)
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve returned %v; want a clean stop", err)
-		}
-	})
+	s.metrics = logValue(s.startup[0], "url")
 	return s
 }
 
@@ -191,11 +172,20 @@ func listenURL(r *bufio.Reader) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if _, rest, ok := strings.Cut(line, "listening on "); ok {
-			base, _, _ := strings.Cut(rest, " ")
-			return base, nil
+		if strings.Contains(line, " msg=listening ") {
+			return logValue(line, "url"), nil
 		}
 	}
+}
+
+// logValue is the unquoted value of key in a structured log line, "" without it.
+func logValue(line, key string) string {
+	_, rest, ok := strings.Cut(line, " "+key+"=")
+	if !ok {
+		return ""
+	}
+	v, _, _ := strings.Cut(rest, " ")
+	return strings.TrimSpace(v)
 }
 
 func TestServeEndToEnd(t *testing.T) {
@@ -304,6 +294,9 @@ func TestOutboxCommands(t *testing.T) {
 	}
 	if _, err := os.Stat(db); !os.IsNotExist(err) {
 		t.Errorf("bad arguments created the database (%v)", err)
+	}
+	if err := run(context.Background(), []string{"ask", "--db", db, "help"}, env(nil), io.Discard); err != nil {
+		t.Fatal(err)
 	}
 	if err := run(context.Background(), []string{"outbox", "requeue", "--db", db}, env(nil), &out); err != nil || out.String() != "requeued 0 parked notification message(s)\n" {
 		t.Errorf("requeue on an empty outbox: %q, %v", out.String(), err)

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
 )
 
@@ -36,6 +38,11 @@ func outbox(ctx context.Context, args []string, getenv func(string) string, stdo
 	ds, err := a.db.Deliveries(ctx, *state)
 	if err != nil {
 		return err
+	}
+	if len(ds) == 0 {
+		// Said, not left blank: an empty answer looks like a command that did nothing.
+		fmt.Fprintln(stdout, strings.TrimSpace("no notification messages "+*state))
+		return nil
 	}
 	for _, d := range ds {
 		row := struct {
@@ -82,9 +89,11 @@ func requeue(ctx context.Context, args []string, getenv func(string) string, std
 	return nil
 }
 
+// instant is t in Brussels time, as every time the bot prints (CONTRACT.md), nil for none.
 func instant(t time.Time) *time.Time {
 	if t.IsZero() {
 		return nil
 	}
+	t = t.In(sla.Brussels)
 	return &t
 }

@@ -23,10 +23,15 @@ const usage = `usage:
               [--at RFC3339] [--config FILE] [--customer ID]
   bot sla replay [--at RFC3339] [--config FILE] FILE|-
   bot ask [--as USER] [--channel ID] [--db FILE] [--config FILE] "TEXT"
-  bot tickets [--customer ID] [--open] [--db FILE] [--config FILE]
+  bot tickets [--customer ID] [--open] [--from D] [--to D] [--db FILE] [--config FILE]
   bot ticket KEY [--db FILE] [--config FILE]
   bot outbox [--state pending|parked|sent] [--db FILE]
-  bot outbox requeue [ID ...] [--db FILE]`
+  bot outbox requeue [ID ...] [--db FILE]
+  bot availability [--month YYYY-MM] [--format text|json] [--db FILE] [--config FILE]
+  bot outages [--month YYYY-MM] [--db FILE] [--config FILE]
+  bot backup FILE [--db FILE]
+  bot check [--addr ADDR] [--db FILE] [--config FILE]
+  bot reload [--db FILE] [--config FILE]`
 
 // run is the whole program; main only adds signals, the environment and exit codes.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
@@ -55,6 +60,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return ticket(ctx, rest, getenv, stdout)
 	case "outbox":
 		return outbox(ctx, rest, getenv, stdout)
+	case "availability":
+		return availabilityCmd(ctx, rest, getenv, stdout)
+	case "outages":
+		return outagesCmd(ctx, rest, getenv, stdout)
+	case "backup":
+		return backup(ctx, rest, getenv, stdout)
+	case "check":
+		return check(ctx, rest, getenv, stdout)
+	case "reload":
+		return reloadCmd(ctx, rest, getenv, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/config"
@@ -40,12 +41,17 @@ func or(v, def string) string {
 	return v
 }
 
-// app is what every command that works on the store needs.
+// app is what every command that works on the store needs. cfg and cals are the
+// configuration it started with; what serve runs reads the current one (config,
+// calendars), which a reload replaces.
 type app struct {
 	cfg  *config.Config
 	cals *sla.Calendars
+	cur  atomic.Pointer[current]
+	path string // the configuration file, "" for the built-in example
 	db   *storage.DB
 	log  *slog.Logger
+	av   *avail // availability(): built on first use
 }
 
 func openApp(s settings, log *slog.Logger) (*app, error) {
@@ -53,19 +59,23 @@ func openApp(s settings, log *slog.Logger) (*app, error) {
 	if err != nil {
 		return nil, usageError{err.Error()}
 	}
-	cals := calendars(cfg)
-	share := cfg.Notify.AtRiskShare
+	a := &app{cfg: cfg, cals: calendars(cfg), path: s.config, log: log}
+	a.cur.Store(&current{cfg: a.cfg, cals: a.cals})
+	// Through a.cur: after a reload, new tickets get the tiers configured then (R1.1),
+	// and states are derived with its closures and at-risk share.
 	db, err := storage.Open(s.db, storage.Options{
-		Derive: func(evs []sla.Event) sla.Ticket { return sla.Replay(evs, cfg.TierOf, cals) },
-		TierOf: cfg.TierOf,
+		Derive: func(evs []sla.Event) sla.Ticket { c := a.cur.Load(); return sla.Replay(evs, c.cfg.TierOf, c.cals) },
+		TierOf: func(customer string) (sla.Tier, bool) { return a.config().TierOf(customer) },
 		RiskAt: func(t sla.Ticket) time.Time {
-			cal := cals.For(t.Tier)
+			c := a.cur.Load()
+			cal, share := c.cals.For(t.Tier), c.cfg.Notify.AtRiskShare
 			return earliest(t.Response.RiskAt(cal, share), t.Resolution.RiskAt(cal, share))
 		},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", s.db, err)
 	}
+	a.db = db
 	// Stored states follow the configuration: a new tier, closure day or at-risk share
 	// (or a new engine) re-derives every ticket once.
 	if n, ran, err := db.RederiveFor(context.Background(), fingerprint(cfg)); err != nil {
@@ -74,7 +84,7 @@ func openApp(s settings, log *slog.Logger) (*app, error) {
 	} else if ran && n > 0 {
 		log.Info("ticket states re-derived for this configuration", "changed", n)
 	}
-	return &app{cfg: cfg, cals: cals, db: db, log: log}, nil
+	return a, nil
 }
 
 // reportTiers says at start-up, one line per customer, which customers changed tier and
@@ -132,7 +142,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(stdout, nil))
+	log := newLogger(stdout)
 	a, err := openApp(s, log)
 	if err != nil {
 		return err
@@ -157,7 +167,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		srvs = append(srvs, server.NewHTTP(w.ops, log))
 		serving = append(serving, server.LimitListener(lns.ops, opsConns))
 	}
-	lns.print(stdout, s, a.cfg.Source(), lim, w)
+	unpid, err := writePID(s.db)
+	if err != nil {
+		lns.close()
+		return err
+	}
+	defer unpid()
+	lns.print(log, s, a.cfg.Source(), lim, w)
 
 	errc := make(chan error, len(srvs)+len(w.loops))
 	for i, srv := range srvs {
@@ -251,20 +267,23 @@ func (a *app) wire(getenv func(string) string, separateOps bool) (*wiring, error
 		// Not through handle: the token is checked before the body is read.
 		w.mux.Handle("POST "+server.EventsPath, m.Instrument("events", server.Events(server.EventsOptions{
 			Token: token, Store: a.db, Customer: a.customerID, Bodies: w.bodies, Metrics: m, Logger: a.log,
+			Outages: a.db, OutageInvalid: outageInvalid,
 		})))
 	}
 	w.state("events API", token != "", "set MAGDA_API_TOKEN")
 	secret := getenv("JIRA_WEBHOOK_SECRET")
 	if secret != "" {
 		w.handle("POST /webhooks/jira", "jira", jira.Handler(jira.HandlerOptions{
-			Secret: []byte(secret), Mapping: a.cfg.Jira, Known: a.cfg.Known, Store: a.db, Logger: a.log,
+			Secret: []byte(secret), Mapping: a.cfg.Jira, Known: func(id string) bool { return a.config().Known(id) }, Store: a.db, Logger: a.log,
 			OnResult: func(result string) { m.Event("jira", result) },
 		}))
 	}
 	w.state("Jira webhooks", secret != "", "set JIRA_WEBHOOK_SECRET")
+	a.wireAvailability(w)
 
 	k := &hooks{}
-	h := a.commands(k.updated)
+	h := &liveCommands{}
+	h.h.Store(a.commands(k.updated))
 	if err := a.wireSlack(w, h); err != nil {
 		return nil, err
 	}
@@ -272,15 +291,20 @@ func (a *app) wire(getenv func(string) string, separateOps bool) (*wiring, error
 	if err != nil {
 		return nil, err
 	}
-	if err := a.wireNotify(w, k, h, bot); err != nil {
+	loop, err := a.wireNotify(w, k, h, bot)
+	if err != nil {
 		return nil, err
 	}
+	r := &reloader{a: a, path: a.path, commands: h, onUpdate: k.updated, notify: loop}
+	w.loops = append(w.loops, r.onHangup)
+	a.wireRetention(w)
+	a.mountOff(w)
 	return w, nil
 }
 
 // customerID gives the configured spelling of a customer id given in any case.
 func (a *app) customerID(id string) (string, bool) {
-	c, ok := a.cfg.Customer(id)
+	c, ok := a.config().Customer(id)
 	return c.ID, ok
 }
 

@@ -97,7 +97,7 @@ func TestServeMetricsOnTheirOwnAddress(t *testing.T) {
 // value that is not a count stops the bot with one line, before it listens.
 func TestServeMaxConns(t *testing.T) {
 	s := startServing(t, map[string]string{"MAGDA_MAX_CONNS": "5"}, "--db", filepath.Join(t.TempDir(), "magda.db"))
-	if !strings.Contains(s.startup[1], "at most 5 at once (MAGDA_MAX_CONNS)") {
+	if logValue(s.startup[1], "max_conns") != "5" {
 		t.Errorf("start-up line %q; want the limit of 5", s.startup[1])
 	}
 	for _, v := range []string{"many", "0", "-3"} {

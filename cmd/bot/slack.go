@@ -9,7 +9,7 @@ import (
 
 // wireSlack mounts Slack over HTTP (SLACK_SIGNING_SECRET) and runs Socket Mode
 // (SLACK_APP_TOKEN); both need SLACK_BOT_TOKEN and share one dispatcher.
-func (a *app) wireSlack(w *wiring, h *commands.Handler) error {
+func (a *app) wireSlack(w *wiring, h *liveCommands) error {
 	getenv := w.getenv
 	token, signing, appToken := getenv("SLACK_BOT_TOKEN"), getenv("SLACK_SIGNING_SECRET"), getenv("SLACK_APP_TOKEN")
 	if token == "" {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 
-	"github.com/digitaal-vlaanderen/magda-sla-bot/commands"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/notify/teams"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
 )
@@ -13,7 +12,7 @@ import (
 // single-tenant or sovereign-cloud bot elsewhere than the Bot Framework's public cloud;
 // teams.tenants limits it to some Azure AD tenants. Every activity counts in
 // magda_events_received_total{source="teams"}.
-func (a *app) wireTeams(w *wiring, h *commands.Handler) (*teams.Bot, error) {
+func (a *app) wireTeams(w *wiring, h *liveCommands) (*teams.Bot, error) {
 	getenv := w.getenv
 	id, password := getenv("MICROSOFT_APP_ID"), getenv("MICROSOFT_APP_PASSWORD")
 	if id == "" || password == "" {

@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"io"
+	"io/fs"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
@@ -12,7 +15,7 @@ import (
 
 // openCLI parses a terminal command's flags (fs's own and the store's), checks the
 // other arguments, and only then opens the store, without logging: the terminal shows
-// answers, not logs. Bad input opens (and creates) nothing.
+// answers, not logs. Bad input opens (and creates) nothing; the store must exist.
 func openCLI(fs *flag.FlagSet, args []string, getenv func(string) string, check func([]string) error) (*app, []string, error) {
 	var s settings
 	s.flags(fs, getenv)
@@ -23,19 +26,51 @@ func openCLI(fs *flag.FlagSet, args []string, getenv func(string) string, check 
 	if err != nil {
 		return nil, nil, err
 	}
+	if !createsStore[fs.Name()] {
+		if err := mustExist(fs.Name(), s.db); err != nil {
+			return nil, nil, err
+		}
+	}
 	a, err := openApp(s, slog.New(slog.DiscardHandler))
 	return a, args, err
 }
 
-// tickets is `bot tickets [--customer ID] [--open]`: one JSON line per stored ticket,
-// soonest due first, with the clocks as the contract's replay prints them.
+// createsStore are the terminal commands that may start a database, as serve does:
+// `bot ask` answers what-ifs without one and records escalations and updates.
+var createsStore = map[string]bool{"ask": true}
+
+// mustExist refuses a database file that is not there: opening would create an empty
+// one, and a typo in a path would quietly answer "no tickets" (issue 14.6).
+func mustExist(cmd, path string) error {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return usagef("%s: no database at %s (check --db or MAGDA_DB; `bot serve` creates it)", cmd, path)
+	}
+	return nil
+}
+
+// tickets is `bot tickets [--customer ID] [--open] [--from D] [--to D]`: one JSON line
+// per stored ticket (created in the range, when given), soonest due first, with the
+// clocks as the contract's replay prints them and the history of ticketView.
 func tickets(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("tickets", flag.ContinueOnError)
 	customer := fs.String("customer", "", "only this customer's tickets")
 	open := fs.Bool("open", false, "only tickets that are not resolved")
+	fromS := fs.String("from", "", "only tickets created at or after this date or instant")
+	toS := fs.String("to", "", "only tickets created before this instant, or on or before this date")
+	var from, to time.Time
 	a, _, err := openCLI(fs, args, getenv, func(args []string) error {
 		if len(args) > 0 {
 			return usagef("tickets: unexpected argument %q", args[0])
+		}
+		var err error
+		if from, err = parseBound("--from", *fromS, false); err != nil {
+			return err
+		}
+		if to, err = parseBound("--to", *toS, true); err != nil {
+			return err
+		}
+		if !from.IsZero() && !to.IsZero() && !from.Before(to) {
+			return usagef("tickets: --from %s is not before --to %s", *fromS, *toS)
 		}
 		return nil
 	})
@@ -51,8 +86,8 @@ func tickets(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	now := time.Now()
-	for _, t := range ts {
-		if err := writeJSON(stdout, t.At(a.cals, now)); err != nil {
+	for _, t := range createdIn(ts, from, to) {
+		if err := writeJSON(stdout, viewTicket(t, a.cfg, a.cals, now)); err != nil {
 			return err
 		}
 	}
@@ -76,7 +111,14 @@ func ticket(ctx context.Context, args []string, getenv func(string) string, stdo
 		return err
 	}
 	if !found {
+		n, err := a.db.Waiting(ctx, args[0])
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return usagef("ticket: %s has %d event(s) stored that wait for its created event", args[0], n)
+		}
 		return usagef("ticket: no ticket %s", args[0])
 	}
-	return writeJSON(stdout, t.At(a.cals, time.Now()))
+	return writeJSON(stdout, viewTicket(t, a.cfg, a.cals, time.Now()))
 }

@@ -43,7 +43,7 @@ func TestServeReportsTierChanges_R1_1(t *testing.T) {
 	}()
 	var log strings.Builder
 	lines := bufio.NewScanner(pr)
-	for lines.Scan() && !strings.Contains(lines.Text(), "listening on") { // the report comes first
+	for lines.Scan() && !strings.Contains(lines.Text(), " msg=listening ") { // the report comes first
 		log.WriteString(lines.Text() + "\n")
 	}
 	go io.Copy(io.Discard, pr)

@@ -152,6 +152,18 @@ func (m *Mailer) Send(ctx context.Context, msg Message) error {
 	}
 	g.SetBodyString(gomail.TypeTextPlain, msg.Text)
 
+	c, err := m.client()
+	if err != nil {
+		return err
+	}
+	if err := c.DialAndSendWithContext(ctx, g); err != nil {
+		return fmt.Errorf("mail not sent via %s (tls=%s): %w", m.Server(), m.Policy(), err)
+	}
+	return nil
+}
+
+// client is an SMTP client with the URL's port, TLS policy and credentials.
+func (m *Mailer) client() (*gomail.Client, error) {
 	// WithTLSPolicy, not WithTLSPortPolicy: that one moves port 25 to 587.
 	opts := []gomail.Option{gomail.WithPort(m.port), gomail.WithTimeout(30 * time.Second)}
 	switch {
@@ -177,12 +189,9 @@ func (m *Mailer) Send(ctx context.Context, msg Message) error {
 	}
 	c, err := gomail.NewClient(m.host, opts...)
 	if err != nil {
-		return fmt.Errorf("mail client: %w", err)
+		return nil, fmt.Errorf("mail client: %w", err)
 	}
-	if err := c.DialAndSendWithContext(ctx, g); err != nil {
-		return fmt.Errorf("mail not sent via %s (tls=%s): %w", m.Server(), m.Policy(), err)
-	}
-	return nil
+	return c, nil
 }
 
 // messageID is <id@domain of from>, id kept to the characters a Message-ID may hold.

@@ -86,6 +86,7 @@ type App struct {
 	http   *http.Client
 	log    *slog.Logger
 	groups *groupCache
+	names  *nameCache
 	bg     sync.WaitGroup
 
 	commands, interactivity, events http.Handler
@@ -116,6 +117,7 @@ func New(o Options) (*App, error) {
 	}
 	a := &App{o: o, send: NewSender(o.BotToken, o.APIURL, o.HTTPClient), http: o.HTTPClient, log: o.Logger}
 	a.groups = newGroupCache(a.send.api, o.UserGroups, o.Now, o.Logger)
+	a.names = newNameCache(a.send.api, o.Now, o.Logger)
 	a.commands = a.endpoint(a.serveCommand)
 	a.interactivity = a.endpoint(a.serveInteraction)
 	a.events = a.endpoint(a.serveEvent)
@@ -225,7 +227,7 @@ func (a *App) endpoint(next func(w http.ResponseWriter, r *http.Request, body []
 		}
 		if err := verify(r.Header, body, a.o.SigningSecret, a.o.Now()); err != nil {
 			a.result("unauthorized")
-			a.log.Warn("slack request refused", "path", r.URL.Path, "reason", err.Error())
+			a.log.Warn("slack request refused", "path", r.URL.Path, "reason", err.Error(), "remote", r.RemoteAddr)
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
@@ -286,5 +288,6 @@ func (a *App) background(ctx context.Context, fn func(ctx context.Context)) {
 // caller is a Slack user as commands sees them, with their user groups.
 func (a *App) caller(ctx context.Context, user, name, channel, requestID string) commands.Caller {
 	return commands.Caller{UserID: user, Groups: a.groups.of(ctx, user), ChannelID: channel,
-		Platform: "slack", Name: or(name, user), RequestID: requestID}
+		Platform: "slack", Name: or(name, user), RequestID: requestID,
+		NameOf: func(ctx context.Context) string { return a.names.of(ctx, user) }}
 }

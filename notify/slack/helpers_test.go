@@ -113,12 +113,13 @@ type fakeSlack struct {
 	calls    []call
 	posts    []map[string]any // response_url posts
 	groups   map[string][]string
-	failOpen string // views.open answers this error when set
-	failHook bool   // the response_url answers 404 ("expired_url") when set
+	users    map[string]string // users.info: id → real name; others are user_not_found
+	failOpen string            // views.open answers this error when set
+	failHook bool              // the response_url answers 404 ("expired_url") when set
 }
 
 func newFakeSlack(t testing.TB) *fakeSlack {
-	f := &fakeSlack{groups: map[string][]string{}}
+	f := &fakeSlack{groups: map[string][]string{}, users: map[string]string{}}
 	record := func(method string, answer func(call) string) func(slacktest.Customize) {
 		return func(c slacktest.Customize) {
 			c.Handle("/"+method, func(w http.ResponseWriter, r *http.Request) {
@@ -154,6 +155,16 @@ func newFakeSlack(t testing.TB) *fakeSlack {
 		record("chat.postEphemeral", func(call) string { return `{"ok":true,"message_ts":"1783600000.000200"}` }),
 		record("apps.connections.open", func(call) string {
 			return `{"ok":true,"url":"ws://` + f.srv.ServerAddr + `/ws"}`
+		}),
+		record("users.info", func(c call) string {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			name, known := f.users[c.Form.Get("user")]
+			if !known {
+				return `{"ok":false,"error":"user_not_found"}`
+			}
+			b, _ := json.Marshal(name)
+			return `{"ok":true,"user":{"id":"` + c.Form.Get("user") + `","name":"handle","real_name":` + string(b) + `}}`
 		}),
 		record("usergroups.users.list", func(c call) string {
 			f.mu.Lock()

@@ -198,6 +198,7 @@ func TestManifestScopes(t *testing.T) {
 		"commands",          // /magda
 		"groups:history",    // conversations.history (Sender.Find), private channels
 		"usergroups:read",   // usergroups.users.list (Options.UserGroups)
+		"users:read",        // users.info (the names events are recorded with)
 	}
 	got := slices.Sorted(slices.Values(readManifest(t).OAuth.Scopes.Bot))
 	if !slices.Equal(got, need) {

@@ -28,7 +28,8 @@ func TestFixtures(t *testing.T) {
 			}
 		}},
 		{"activity_submit.json", 1, func(t *testing.T, e *env, _ *httptest.ResponseRecorder) {
-			if evs := e.store.Stored(); len(evs) != 1 || evs[0].Reason != "Fix staat op TNI" {
+			// Recorded with the person's name Teams gives in from.name, not the AAD id.
+			if evs := e.store.Stored(); len(evs) != 1 || evs[0].Reason != "Fix staat op TNI" || evs[0].By != "Ann Agent" {
 				t.Errorf("stored %+v", evs)
 			}
 		}},

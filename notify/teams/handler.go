@@ -54,13 +54,13 @@ func (b *Bot) serve(w http.ResponseWriter, r *http.Request) string {
 	}
 	authz := r.Header.Get("Authorization")
 	if authz == "" {
-		return b.refuse(w, errors.New("no Authorization header"))
+		return b.refuse(w, r, errors.New("no Authorization header"))
 	}
 	// The token does not cover the body, so it is checked first: whoever has none gets
 	// 401 whatever they send.
 	vd, err := b.verify.verify(r.Context(), authz)
 	if err != nil {
-		return b.refuse(w, err)
+		return b.refuse(w, r, err)
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 	if err != nil {
@@ -78,7 +78,7 @@ func (b *Bot) serve(w http.ResponseWriter, r *http.Request) string {
 		return ResultRejected
 	}
 	if err := vd.check(&a, b.o.Tenants); err != nil {
-		return b.refuse(w, err)
+		return b.refuse(w, r, err)
 	}
 	if a.Type == "" || a.Conversation.ID == "" {
 		http.Error(w, "malformed activity: type and conversation.id are required", http.StatusBadRequest)
@@ -105,8 +105,8 @@ func (b *Bot) serve(w http.ResponseWriter, r *http.Request) string {
 }
 
 // refuse answers 401. The log names the reason, never the token.
-func (b *Bot) refuse(w http.ResponseWriter, why error) string {
-	b.o.Logger.Warn("teams: refused a request", "reason", why.Error())
+func (b *Bot) refuse(w http.ResponseWriter, r *http.Request, why error) string {
+	b.o.Logger.Warn("teams: refused a request", "reason", why.Error(), "route", r.URL.Path, "remote", r.RemoteAddr)
 	http.Error(w, "unauthorized", http.StatusUnauthorized)
 	return ResultUnauthorized
 }

@@ -35,7 +35,13 @@ func run(_ context.Context, args []string, getenv func(string) string, stdout io
 	manifest := fs.String("manifest", "teams/manifest.json", "the app manifest with "+teams.AppIDPlaceholder)
 	appID := fs.String("app-id", getenv("MICROSOFT_APP_ID"), "the bot's app id (MICROSOFT_APP_ID)")
 	out := fs.String("o", "", "the zip to write")
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		// -h is a question, not a mistake: the flags, on stdout, exit 0.
+		fmt.Fprintln(stdout, "usage: go run ./teams/build [-manifest FILE] [-app-id GUID] -o magda-teams.zip")
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
+		return nil
+	} else if err != nil {
 		return err
 	}
 	switch {
