@@ -31,7 +31,7 @@ var (
 func (p *parser) contacts() (Command, error) {
 	p.trimQuestion()
 	c := Command{Verb: VerbContacts}
-	var before, after []string
+	var before, after []word
 	linked := false
 	for _, w := range p.words {
 		lo := clean(w.lo)
@@ -45,26 +45,22 @@ func (p *parser) contacts() (Command, error) {
 				c.Text = role
 			}
 		case linked:
-			after = append(after, w.s)
+			after = append(after, w)
 		case contactLinks[lo]:
 			linked = true
 		case askWho[lo] || contactFillers[lo] || fillers[lo] || polite[lo]:
 		default:
-			before = append(before, w.s)
+			before = append(before, w)
 		}
 	}
 	if askWho[clean(p.words[0].lo)] && c.Text == "" && !slices.ContainsFunc(p.words, isRoleWord) {
 		return c, bad("Who do you mean? Try `who is the SDM for agency-x` or `contacts agency-x`.",
 			"Wie bedoel je? Probeer `wie is de SDM van agentschap-x` of `contacten agentschap-x`.")
 	}
-	name := before
 	if linked {
-		name = after
+		before = after // "who the SDM of agency-x is": the fillers around the name go
 	}
-	for len(name) > 0 && contactFillers[clean(strings.ToLower(name[len(name)-1]))] {
-		name = name[:len(name)-1] // "who the SDM of agency-x is"
-	}
-	c.Customer = strings.Trim(strings.Join(name, " "), `?!,;:"()`)
+	c.Customer = nameOf(before)
 	return c, nil
 }
 
@@ -90,7 +86,10 @@ func (c Command) contactsText() string {
 			s += l.pick(" for ", " van ") + c.Customer
 		}
 	default:
-		s = join(l.pick("contacts", "contacten"), c.Customer)
+		s = l.pick("contacts", "contacten")
+		if c.Customer != "" {
+			s += l.pick(" for ", " van ") + c.Customer
+		}
 	}
 	if c.Guessed { // no word told the language ("sdm agency-x"): none is added
 		s = join(strings.ToUpper(c.Text), c.Customer)

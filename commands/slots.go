@@ -257,6 +257,12 @@ func (s slots) customer() (name string, stray []string) {
 		}
 		ws = ws[s.forAt:]
 	}
+	return nameOf(ws), stray
+}
+
+// nameOf gives the name ws spell, fillers trimmed from both ends (kept inside a name:
+// "Zorg en Gezondheid") and the punctuation around each word.
+func nameOf(ws []word) string {
 	for len(ws) > 0 && (fillers[clean(ws[0].lo)] || polite[clean(ws[0].lo)]) {
 		ws = ws[1:]
 	}
@@ -267,7 +273,7 @@ func (s slots) customer() (name string, stray []string) {
 	for i, w := range ws {
 		parts[i] = strings.Trim(w.s, `?!,;:"()`)
 	}
-	return strings.Join(strings.Fields(strings.Join(parts, " ")), " "), stray
+	return strings.Join(strings.Fields(strings.Join(parts, " ")), " ")
 }
 
 // keyAt reads a ticket key at the start of ws: MAGDA-17 in any case, or MAGDA with its

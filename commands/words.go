@@ -184,7 +184,7 @@ var langOf = map[string]Lang{
 	"holidays": English, "help": English, "question": English, "connection": English,
 	"customer": English, "third-party": English, "third_party": English, "thirdparty": English,
 	"third": English, "scope": English, "users": English, "security": English,
-	"environment": English, "motivation": English, "production": English, "the": English,
+	"environment": English, "env": English, "motivation": English, "production": English, "the": English,
 	"a": English, "an": English, "reason": English, "privacy": English,
 
 	"wanneer": Dutch, "voor": Dutch, "waarom": Dutch, "uitleg": Dutch, "prioriteit": Dutch,
@@ -212,7 +212,8 @@ var langOf = map[string]Lang{
 	"what": English, "what's": English, "whats": English, "please": English, "must": English,
 	"should": English, "resolved": English, "solved": English, "fixed": English, "monday": English,
 	"tuesday": English, "wednesday": English, "thursday": English, "friday": English,
-	"saturday": English, "sunday": English, "if": English, "report": English, "reported": English,
+	"saturday": English, "sunday": English, "mon": English, "tue": English, "wed": English,
+	"thu": English, "fri": English, "sat": English, "sun": English, "if": English, "report": English, "reported": English,
 	"availability": English, "beschikbaarheid": Dutch, "page": English, "pagina": Dutch, "statuspagina": Dutch,
 	"agency": English, "show": English, "list": English, "this": English, "questions": English,
 	"incidents": English, "connections": English, "are": English, "by": English, "after": English,
