@@ -30,12 +30,15 @@ type Command struct {
 	Reason string    // pause: sla.WaitCustomer or sla.WaitThirdParty
 	Year   int       // holidays; 0 = this year
 	Month  sla.Month // availability; zero = this month
-	// At is when an explained what-if is reported ("explain P2 for agency-x at friday
-	// 16:45"); unset: now.
+	Span   Span      // queue: the period
+	// At is when a what-if (plain or explained: "explain P2 for agency-x at friday 16:45")
+	// would be reported; zero = now.
 	At     Moment
 	Period string // review: a month name, YYYY-MM, YYYY-Qn, last-month, last-quarter, …; "" = last month
 
-	// Input and Suggestion are set on the help command Parse gives for unknown input.
+	// Input is set on the help command Parse gives for unknown input (the handler then
+	// looks for a customer of that name). Suggestion is left empty by Parse: a typo of a
+	// command word is that command, so there is nothing to suggest.
 	Input      string
 	Suggestion string
 }
@@ -62,8 +65,11 @@ func (c Command) String() string {
 		if c.Env == sla.TNI {
 			parts = append(parts, "tni")
 		}
-		return c.slaText(strings.Join(parts, " "), c.Customer)
+		return join(c.slaText(strings.Join(parts, " "), c.Customer), c.At.text(c.Lang))
 	case VerbCustomer:
+		if !c.Guessed && c.Customer != "" {
+			return "sla " + w("for ", "voor ") + c.Customer
+		}
 		return c.slaText("", c.Customer)
 	case VerbExplain:
 		if c.Ticket == "" {
@@ -109,6 +115,18 @@ func (c Command) String() string {
 		return c.contactsText()
 	case VerbMaintenance:
 		return w("maintenance", "onderhoud")
+	case VerbQueue:
+		if c.Guessed && c.Span == SpanWeek { // "week": the one span word of no language
+			return join(join("week", c.Priority.String()), c.Customer)
+		}
+		s := w("queue ", "wachtrij ") + spanText(c.Span, c.Lang)
+		if c.Priority != sla.NoPriority {
+			s += " " + c.Priority.String()
+		}
+		if c.Customer != "" {
+			s += w(" for ", " voor ") + c.Customer
+		}
+		return s
 	case VerbAvailability, VerbStatus:
 		return c.availabilityText()
 	case VerbReview:

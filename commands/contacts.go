@@ -5,10 +5,6 @@ import (
 	"strings"
 )
 
-// VerbContacts asks for a customer's SPOC and SDM (R1.2): "who is the SDM for
-// agency-x", "wie is de spoc van agentschap X", "contacts agency-x".
-const VerbContacts Verb = "contacts"
-
 // KindContacts answers VerbContacts.
 const KindContacts Kind = "contacts"
 
@@ -18,54 +14,66 @@ const (
 	roleSPOC = "spoc"
 )
 
-var contactsSpec = Spec{VerbContacts, "contacts", "contacten",
-	[]string{"contacts", "contacten", "who", "wie"},
-	"contacts CUSTOMER · who is the SDM|SPOC for CUSTOMER", "contacten KLANT · wie is de SDM|SPOC van KLANT",
-	"a customer's business SPOC and MAGDA SDM (R1.2)", "de business-SPOC en de MAGDA-SDM van een klant (R1.2)",
-	[]string{"who is the SDM for agency-x", "wie is de spoc van agentschap X", "contacts agency-x"}}
-
-// The command joins the list before help, which stays last.
-func init() { specs = slices.Insert(specs, len(specs)-1, contactsSpec) }
-
 // contactWords tell the language of a contacts question; roleWords name the role asked
 // for; the other words of the question around the customer are fillers.
 var (
 	contactWords = map[string]Lang{"who": English, "of": English, "for": English, "contacts": English, "are": English, "the": English,
-		"wie": Dutch, "van": Dutch, "voor": Dutch, "bij": Dutch, "contacten": Dutch, "zijn": Dutch, "de": Dutch, "het": Dutch}
+		"wie": Dutch, "van": Dutch, "voor": Dutch, "bij": Dutch, "contacten": Dutch, "zijn": Dutch, "de": Dutch, "het": Dutch,
+		"contactpersonen": Dutch, "who's": English, "whos": English}
 	roleWords      = map[string]string{"sdm": roleSDM, "spoc": roleSPOC, "contacts": "", "contacten": "", "contactpersonen": ""}
 	contactFillers = map[string]bool{"is": true, "are": true, "zijn": true, "the": true, "de": true, "het": true, "our": true, "onze": true}
 )
 
-// contacts reads a contacts question: the role word, and the customer after "for",
-// "of", "van", "voor" or "bij" (or, in "contacts agency-x", every other word).
+// contacts reads a contacts question (R1.2) in any phrasing that names a role or asks
+// who: the role word, and the customer after the first "for", "of", "van", "voor" or
+// "bij" (or, in "contacts agency-x", the words that are no filler). Words before that
+// link that ask nothing ("can you tell me who …") are passed over.
 func (p *parser) contacts() (Command, error) {
 	p.trimQuestion()
 	c := Command{Verb: VerbContacts}
-	var rest []string
+	var before, after []word
+	linked := false
 	for _, w := range p.words {
-		lo := strings.Trim(w.lo, ",:")
+		lo := clean(w.lo)
+		p.mark(lo)
 		if l, ok := contactWords[lo]; ok && (l == Dutch || p.lang == "") {
 			p.lang = l
 		}
 		switch role, isRole := roleWords[lo]; {
-		case isRole:
+		case isRole && !linked:
 			if role != "" {
 				c.Text = role
 			}
-		case lo == "who" || lo == "wie" || contactFillers[lo]:
-		case (lo == "for" || lo == "of" || lo == "van" || lo == "voor" || lo == "bij") && len(rest) == 0:
+		case linked:
+			after = append(after, w)
+		case contactLinks[lo]:
+			linked = true
+		case askWho[lo] || contactFillers[lo] || fillers[lo] || polite[lo]:
 		default:
-			rest = append(rest, w.s)
+			before = append(before, w)
 		}
 	}
-	first := p.words[0].lo
-	if (first == "who" || first == "wie") && c.Text == "" && !slices.ContainsFunc(p.words, func(w word) bool { _, ok := roleWords[w.lo]; return ok }) {
+	if askWho[clean(p.words[0].lo)] && c.Text == "" && !slices.ContainsFunc(p.words, isRoleWord) {
 		return c, bad("Who do you mean? Try `who is the SDM for agency-x` or `contacts agency-x`.",
 			"Wie bedoel je? Probeer `wie is de SDM van agentschap-x` of `contacten agentschap-x`.")
 	}
-	c.Customer = strings.Join(rest, " ")
+	if linked {
+		before = after // "who the SDM of agency-x is": the fillers around the name go
+	}
+	c.Customer = nameOf(before)
 	return c, nil
 }
+
+var (
+	contactLinks = map[string]bool{"for": true, "of": true, "van": true, "voor": true, "bij": true}
+	askWho       = map[string]bool{"who": true, "wie": true, "who's": true, "whos": true}
+)
+
+func isRoleWord(w word) bool { _, ok := roleWords[clean(w.lo)]; return ok }
+
+// asksContacts reports whether a question names a role ("what is the SDM of agency-x"),
+// so that parser.ask gives it to contacts wherever the word stands.
+func asksContacts(ws []word) bool { return slices.ContainsFunc(ws, isRoleWord) }
 
 // contactsText is the canonical text of a contacts question.
 func (c Command) contactsText() string {
@@ -78,7 +86,13 @@ func (c Command) contactsText() string {
 			s += l.pick(" for ", " van ") + c.Customer
 		}
 	default:
-		s = join(l.pick("contacts", "contacten"), c.Customer)
+		s = l.pick("contacts", "contacten")
+		if c.Customer != "" {
+			s += l.pick(" for ", " van ") + c.Customer
+		}
+	}
+	if c.Guessed { // no word told the language ("sdm agency-x"): none is added
+		s = join(strings.ToUpper(c.Text), c.Customer)
 	}
 	return s
 }

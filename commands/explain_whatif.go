@@ -9,22 +9,21 @@ import (
 )
 
 // explainWhatIf reads "explain P2 [kind] [tni] for CUSTOMER [at DAY HH:MM]": the what-if
-// of `sla P2 for …`, explained, reported now or at the moment given.
+// of `sla P2 for …`, explained, reported now or at the moment given. The words after the
+// command word are read as a question (parser.ask), in any order, so that an explained
+// what-if takes every phrasing and moment a plain one takes.
 func (p *parser) explainWhatIf() (Command, error) {
-	ws, m, err := cutMoment(p.words)
+	p.words = p.words[1:]
+	c, err := p.ask(false, false)
 	if err != nil {
-		return Command{Verb: VerbExplain}, err
-	}
-	p.words = ws
-	c, err := p.sla()
-	if err != nil {
-		return Command{Verb: VerbExplain}, err
+		c.Verb = VerbExplain
+		return c, err
 	}
 	if c.Verb != VerbWhatIf {
 		return Command{Verb: VerbExplain}, bad("Which ticket or priority? Try `explain MAGDA-123` or `explain P2 for agency-x`.",
 			"Welk ticket of welke prioriteit? Probeer `uitleg MAGDA-123` of `uitleg P2 voor agentschap-x`.")
 	}
-	c.Verb, c.At = VerbExplain, m
+	c.Verb = VerbExplain
 	return c, nil
 }
 
@@ -42,10 +41,7 @@ func (c Command) whatIfExplainText() string {
 	if c.Customer != "" {
 		parts = append(parts, c.Lang.pick("for", "voor"), c.Customer)
 	}
-	if c.At.Set {
-		parts = append(parts, c.At.text(c.Lang))
-	}
-	return strings.Join(parts, " ")
+	return join(strings.Join(parts, " "), c.At.text(c.Lang))
 }
 
 // explainWhatIf answers `explain P2 for agency-x [at friday 16:45]`: for each clock of
@@ -57,11 +53,7 @@ func (h *Handler) explainWhatIf(c Caller, cmd Command, l Lang) (Reply, error) {
 		return Reply{}, err
 	}
 	now := h.o.Now()
-	at := now
-	if cmd.At.Set {
-		at = cmd.At.On(now)
-	}
-	at = at.Truncate(time.Second)
+	at := cmd.At.Resolve(now).Truncate(time.Second)
 	if y := at.Year(); y < 2000 || y > 2100 {
 		return Reply{}, errorf(CodeInvalid, "%s", l.pick("Give a moment in the years 2000-2100.", "Geef een moment in de jaren 2000-2100."))
 	}

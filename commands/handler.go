@@ -19,6 +19,10 @@ type Store interface {
 	// Tickets gives a customer's tickets, every customer's for "" (only the open ones
 	// when openOnly).
 	Tickets(ctx context.Context, customer string, openOnly bool) ([]sla.Ticket, error)
+	// Queue gives the open tickets of customer ("" for all) and priority (none for
+	// all) with a running clock due by dueBy, a breached one included, or at risk by
+	// riskBy (zero: not asked); soonest due first, at most limit, and how many there are.
+	Queue(ctx context.Context, customer string, priority sla.Priority, dueBy, riskBy time.Time, limit int) ([]sla.Ticket, int, error)
 	// Append stores events from source, ignoring events whose id is already stored, and
 	// gives how many were new. deliveryID names the request they came with.
 	Append(ctx context.Context, source, deliveryID string, evs []sla.Event) (int, error)
@@ -141,17 +145,25 @@ func New(o Options) *Handler {
 	return h
 }
 
-// Handle parses text and answers it. Unknown input gets the help with a suggestion.
+// Handle parses text and answers it. Text that names a customer and nothing else lists
+// that customer's tickets; other unknown input gets one line naming the nearest
+// commands, never the whole help (`help` gives that).
 func (h *Handler) Handle(ctx context.Context, c Caller, text string) Reply {
 	cmd, err := Parse(text)
 	if err == nil {
 		return h.Run(ctx, c, cmd)
 	}
 	l := h.lang(cmd)
-	if cmd.Verb == VerbHelp {
-		r := help(l)
-		r.Lines = append([]string{message(err, l)}, r.Lines...)
-		return r
+	if cmd.Verb == VerbHelp && cmd.Input != "" {
+		_, ok, near := match(cmd.Input, h.o.Customers)
+		if ok {
+			cmd.Verb, cmd.Customer = VerbCustomer, cmd.Input
+			return h.Run(ctx, c, cmd)
+		}
+		if _, scoped := h.scope(c); len(near) > 0 && !scoped { // a customer's channel hears of no other customer
+			return ErrorReply(errorf(CodeInvalid, "%s", l.pick("I don't know “"+cmd.Input+"”. Did you mean `sla "+near[0].ID+"`?",
+				"Ik ken “"+cmd.Input+"” niet. Bedoel je `sla "+near[0].ID+"`?")), l)
+		}
 	}
 	return h.fail(l, cmd, err)
 }
@@ -187,6 +199,8 @@ func (h *Handler) Run(ctx context.Context, c Caller, cmd Command) Reply {
 		r = h.maintenance(l)
 	case VerbHolidays:
 		r = h.holidays(cmd.Year, l)
+	case VerbQueue:
+		r, err = h.queue(ctx, c, cmd, l)
 	case VerbAvailability:
 		r, err = h.availability(ctx, cmd, l)
 	case VerbStatus:

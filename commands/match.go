@@ -9,12 +9,22 @@ import (
 
 // Customer is a customer the bot knows (R1.1).
 type Customer struct {
-	ID   string
-	Name string
-	Tier sla.Tier
+	ID      string
+	Name    string
+	Aliases []string // other names people use: "AIV", "agentschap x" (config)
+	Tier    sla.Tier
 	// SPOC and SDM are the customer's business single point of contact and its MAGDA
 	// service delivery manager (R1.2), from the configuration's contacts; "" = none set.
 	SPOC, SDM string
+}
+
+// names gives the customer's id, name and aliases, each as words.
+func (c Customer) names() [][]string {
+	out := [][]string{words(c.ID), words(c.Name)}
+	for _, a := range c.Aliases {
+		out = append(out, words(a))
+	}
+	return out
 }
 
 // label gives "Agentschap X (agency-x)", or the id alone when there is no name.
@@ -25,7 +35,7 @@ func (c Customer) label() string {
 	return c.Name + " (" + c.ID + ")"
 }
 
-// match finds the customer that text names among cs: by id or name, any case, or with
+// match finds the customer that text names among cs: by id, name or alias, any case, or with
 // a small typo. A typo is tolerated word by word, so that a one-letter word that tells
 // customers apart ("Agentschap X", "Agentschap Y") must be exact: each word may be off
 // by 0 (up to 3 letters), 1 (up to 7) or 2 (longer), and the whole name by at most 2.
@@ -36,14 +46,19 @@ func match(text string, cs []Customer) (Customer, bool, []Customer) {
 		return Customer{}, false, nil
 	}
 	for _, c := range cs {
-		if slices.Equal(q, words(c.ID)) || slices.Equal(q, words(c.Name)) {
-			return c, true, nil
+		for _, n := range c.names() {
+			if slices.Equal(q, n) {
+				return c, true, nil
+			}
 		}
 	}
 	var found []Customer
 	for _, c := range cs {
-		if typo(q, words(c.ID)) || typo(q, words(c.Name)) {
-			found = append(found, c)
+		for _, n := range c.names() {
+			if typo(q, n) {
+				found = append(found, c)
+				break
+			}
 		}
 	}
 	if len(found) == 1 {
@@ -59,7 +74,10 @@ func match(text string, cs []Customer) (Customer, bool, []Customer) {
 	var nears []near
 	flat := strings.Join(q, " ")
 	for _, c := range cs {
-		d := min(distance(flat, strings.Join(words(c.ID), " ")), distance(flat, strings.Join(words(c.Name), " ")))
+		d := len(flat) + 64
+		for _, n := range c.names() {
+			d = min(d, distance(flat, strings.Join(n, " ")))
+		}
 		if d <= max(2, len(flat)/2) || strings.Contains(strings.ToLower(c.Name), flat) {
 			nears = append(nears, near{c, d})
 		}

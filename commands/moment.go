@@ -9,132 +9,189 @@ import (
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 )
 
-// Moment is when a what-if is reported, as typed: "at friday 16:45", "om 9:00", "at
-// tomorrow 08:30", "op 2026-12-24 om 16:00". It is read without a clock (Parse is pure)
-// and placed in time by On, in Brussels time (R3.2: every window is Brussels time).
+// Moment is when a what-if ticket would be reported, as asked: a day and a clock time,
+// each optional. Parse stays pure (no wall clock), so a Moment keeps the words' meaning
+// and the handler resolves it against now (Resolve). The zero Moment is now.
 type Moment struct {
-	Set          bool
-	Weekday      int      // 1..7 = Monday..Sunday; 0: none
-	Tomorrow     bool     // "tomorrow", "morgen"
-	Date         sla.Date // a date given as 2026-12-24; zero: none
-	Hour, Minute int
+	// Day is "", "today", "tomorrow", "overmorrow", a weekday ("friday"), a date
+	// ("2026-12-24") or a day of a month without a year ("12-24": the next one).
+	Day string
+	// Clock is "HH:MM" (Brussels time) or "".
+	Clock string
 }
 
-var weekdays = map[string]int{
-	"monday": 1, "mon": 1, "maandag": 1, "ma": 1, "tuesday": 2, "tue": 2, "dinsdag": 2, "di": 2,
-	"wednesday": 3, "wed": 3, "woensdag": 3, "wo": 3, "thursday": 4, "thu": 4, "donderdag": 4, "do": 4,
-	"friday": 5, "fri": 5, "vrijdag": 5, "vr": 5, "saturday": 6, "sat": 6, "zaterdag": 6, "za": 6,
-	"sunday": 7, "sun": 7, "zondag": 7, "zo": 7,
+// IsZero reports whether m is now.
+func (m Moment) IsZero() bool { return m.Day == "" && m.Clock == "" }
+
+var weekdays = map[string]time.Weekday{
+	"monday": time.Monday, "tuesday": time.Tuesday, "wednesday": time.Wednesday, "thursday": time.Thursday,
+	"friday": time.Friday, "saturday": time.Saturday, "sunday": time.Sunday,
 }
 
-var (
-	weekdaysEN = [8]string{"", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-	weekdaysNL = [8]string{"", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"}
-)
+var weekdaysNL = [...]string{"zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"}
 
-// momentWords may introduce a moment or its time of day.
-var momentWords = map[string]bool{"at": true, "on": true, "om": true, "op": true}
+// dayWords are the words of a Moment's day, in both languages.
+var dayWords = map[string]string{
+	"today": "today", "vandaag": "today", "tomorrow": "tomorrow", "morgen": "tomorrow",
+	"overmorgen": "overmorrow",
+	"maandag":    "monday", "dinsdag": "tuesday", "woensdag": "wednesday", "donderdag": "thursday",
+	"vrijdag": "friday", "zaterdag": "saturday", "zondag": "sunday",
+	"monday": "monday", "tuesday": "tuesday", "wednesday": "wednesday", "thursday": "thursday",
+	"friday": "friday", "saturday": "saturday", "sunday": "sunday",
+	"mon": "monday", "tue": "tuesday", "wed": "wednesday", "thu": "thursday", "fri": "friday",
+	"sat": "saturday", "sun": "sunday",
+}
 
-// cutMoment finds a moment at the end of ws ("… at friday 16:45") and gives the words
-// before it. No moment: ws unchanged and a zero Moment. A moment word followed by
-// something that is no moment is an error, so that a typo is not taken as a customer.
-func cutMoment(ws []word) ([]word, Moment, error) {
-	for i := 1; i < len(ws); i++ {
-		if !momentWords[ws[i].lo] {
-			continue
-		}
-		m, ok := readMoment(ws[i+1:])
-		if ok {
-			return ws[:i], m, nil
-		}
-		if ws[i].lo == "at" || ws[i].lo == "om" {
-			return ws, Moment{}, bad("I can't read “%s” as a moment. Try `at friday 16:45` or `at 2026-12-24 09:00`.",
-				"Ik kan “%s” niet als moment lezen. Probeer `op vrijdag om 16:45` of `op 2026-12-24 om 09:00`.", joinWords(ws[i+1:]))
-		}
+// Resolve gives the instant m names at now: a weekday is the next such day (today when
+// its time is still to come), a clock without a day is today, a day without a clock is
+// that day's start (the service window then opens the count, R3.2).
+func (m Moment) Resolve(now time.Time) time.Time {
+	if m.IsZero() {
+		return now
 	}
-	return ws, Moment{}, nil
-}
-
-// readMoment reads [DAY] [at|om] HH:MM, DAY a weekday, tomorrow or a date.
-func readMoment(ws []word) (Moment, bool) {
-	m := Moment{Set: true}
-	if len(ws) == 0 {
-		return Moment{}, false
+	now = now.In(sla.Brussels)
+	h, mi := 0, 0
+	if m.Clock != "" {
+		h, _ = strconv.Atoi(m.Clock[:2])
+		mi, _ = strconv.Atoi(m.Clock[3:])
 	}
-	switch d, lo := ws[0], ws[0].lo; {
-	case weekdays[lo] != 0:
-		m.Weekday, ws = weekdays[lo], ws[1:]
-	case lo == "tomorrow" || lo == "morgen":
-		m.Tomorrow, ws = true, ws[1:]
-	case lo == "today" || lo == "vandaag":
-		ws = ws[1:]
+	today := sla.DateOf(now)
+	d := today
+	switch day := m.Day; {
+	case day == "" || day == "today":
+	case day == "tomorrow":
+		d = today.AddDays(1)
+	case day == "overmorrow":
+		d = today.AddDays(2)
+	case weekdays[day] != 0 || day == "sunday":
+		d = today.AddDays((int(weekdays[day]) - int(today.Weekday()) + 7) % 7)
+		if d == today && d.At(h, mi).Before(now) {
+			d = d.AddDays(7)
+		}
+	case len(day) == 5: // MM-DD: this year's, or next year's when it has passed
+		mo, _ := strconv.Atoi(day[:2])
+		dd, _ := strconv.Atoi(day[3:])
+		d = sla.Date{Year: today.Year, Month: time.Month(mo), Day: dd}
+		if d.Before(today) {
+			d.Year++
+		}
 	default:
-		if t, err := time.Parse(time.DateOnly, d.s); err == nil && t.Year() >= 2000 && t.Year() <= 2100 {
-			m.Date, ws = sla.DateOf(t), ws[1:]
+		d, _ = sla.ParseDate(day)
+	}
+	return d.At(h, mi)
+}
+
+// text gives m as words of l that Parse reads back: "at friday 16:45", "op morgen 16:00".
+func (m Moment) text(l Lang) string {
+	if m.IsZero() {
+		return ""
+	}
+	day := m.Day
+	switch {
+	case day == "overmorrow":
+		day = l.pick("day after tomorrow", "overmorgen")
+	case l == Dutch && day != "":
+		for nl, en := range dayWords {
+			if en == day && nl != en {
+				day = nl
+			}
+		}
+		if wd, ok := weekdays[m.Day]; ok {
+			day = weekdaysNL[wd]
 		}
 	}
-	if len(ws) > 0 && momentWords[ws[0].lo] {
-		ws = ws[1:]
+	if len(day) == 5 && day[2] == '-' {
+		day = day[3:] + "/" + day[:2]
 	}
-	if len(ws) != 1 {
-		return Moment{}, false
-	}
-	h, min, ok := clockTime(ws[0].lo)
-	if !ok {
-		return Moment{}, false
-	}
-	m.Hour, m.Minute = h, min
-	return m, true
+	return l.pick("at ", "op ") + join(day, m.Clock)
 }
 
-// clockTime reads 16:45, 9:00, 16u45, 16h45 or 16u.
-func clockTime(s string) (int, int, bool) {
-	hs, ms, found := strings.Cut(strings.NewReplacer("u", ":", "h", ":").Replace(s), ":")
-	if !found || len(hs) == 0 || len(hs) > 2 || len(ms) != 2 && ms != "" {
-		return 0, 0, false
+// readClock reads a clock time: 16:45, 16.45, 16u, 16u30, 16h, 16h30, 4pm. ok is false
+// for anything else, or an hour or minute out of range.
+func readClock(s string) (string, bool) {
+	s, uur := strings.CutSuffix(s, "uur")
+	pm, am := strings.HasSuffix(s, "pm"), strings.HasSuffix(s, "am")
+	if pm || am {
+		s = s[:len(s)-2]
 	}
-	if ms == "" {
-		ms = "00"
+	hs, ms := s, "00"
+	if i := strings.IndexAny(s, ":.uh"); i >= 0 {
+		hs, ms = s[:i], s[i+1:]
+		if ms == "" {
+			ms = "00"
+		}
+	} else if !pm && !am && !uur {
+		return "", false // a bare number is no time unless "om"/"at" comes first (readNumberClock)
 	}
-	h, err1 := strconv.Atoi(hs)
-	min, err2 := strconv.Atoi(ms)
-	if err1 != nil || err2 != nil || h < 0 || h > 23 || min < 0 || min > 59 || hs[0] == '+' || ms[0] == '+' {
-		return 0, 0, false
-	}
-	return h, min, true
+	return clockOf(hs, ms, pm)
 }
 
-// On places the moment in time from now: a weekday is today when it is that day, else
-// the next such day; no day is today. Brussels time.
-func (m Moment) On(now time.Time) time.Time {
-	n := now.In(sla.Brussels)
-	y, mo, d := n.Date()
-	switch {
-	case m.Date != (sla.Date{}):
-		y, mo, d = m.Date.Year, m.Date.Month, m.Date.Day
-	case m.Tomorrow:
-		d++
-	case m.Weekday != 0:
-		today := (int(n.Weekday())+6)%7 + 1 // Monday = 1
-		d += (m.Weekday - today + 7) % 7
-	}
-	return time.Date(y, mo, d, m.Hour, m.Minute, 0, 0, sla.Brussels)
+// clockLike reports whether s is shaped as a clock time, "25:00" or "9:5", so that one
+// out of range is refused rather than read as part of a customer's name.
+func clockLike(s string) bool {
+	h, m, ok := strings.Cut(s, ":")
+	return ok && isDigits(h) && (m == "" || isDigits(m))
 }
 
-// text gives the moment's canonical words in l, which cutMoment reads back.
-func (m Moment) text(l Lang) string {
-	day := ""
-	switch {
-	case m.Date != (sla.Date{}):
-		day = fmt.Sprintf("%04d-%02d-%02d", m.Date.Year, m.Date.Month, m.Date.Day)
-	case m.Tomorrow:
-		day = l.pick("tomorrow", "morgen")
-	case m.Weekday != 0:
-		day = l.pick(weekdaysEN[m.Weekday], weekdaysNL[m.Weekday])
+func clockOf(hs, ms string, pm bool) (string, bool) {
+	if !isDigits(hs) || !isDigits(ms) || len(hs) > 2 || len(ms) != 2 {
+		return "", false
 	}
-	hm := fmt.Sprintf("%02d:%02d", m.Hour, m.Minute)
-	if day == "" {
-		return l.pick("at ", "om ") + hm
+	h, _ := strconv.Atoi(hs)
+	mi, _ := strconv.Atoi(ms)
+	if pm && h < 12 {
+		h += 12
 	}
-	return l.pick("at "+day+" "+hm, "op "+day+" om "+hm)
+	if h > 23 || mi > 59 {
+		return "", false
+	}
+	return fmt.Sprintf("%02d:%02d", h, mi), true
+}
+
+// readDate reads 2026-12-24, 24/12/2026, 24-12-2026 or 24/12 (the next 24 December).
+func readDate(s string) (string, bool) {
+	if d, err := sla.ParseDate(s); err == nil && d.Year >= 2000 && d.Year <= 2100 {
+		return d.String(), true
+	}
+	parts := strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == '-' })
+	if len(parts) < 2 || len(parts) > 3 || strings.Count(s, "/")+strings.Count(s, "-") != len(parts)-1 {
+		return "", false
+	}
+	for _, x := range parts {
+		if !isDigits(x) {
+			return "", false
+		}
+	}
+	dd, _ := strconv.Atoi(parts[0])
+	mo, _ := strconv.Atoi(parts[1])
+	if mo < 1 || mo > 12 || dd < 1 || dd > 31 || len(parts[0]) > 2 || len(parts[1]) > 2 {
+		return "", false
+	}
+	if len(parts) == 2 {
+		if dd > daysIn(time.Month(mo), 2024) { // 29/02 is a day of some year
+			return "", false
+		}
+		return fmt.Sprintf("%02d-%02d", mo, dd), true
+	}
+	y, _ := strconv.Atoi(parts[2])
+	if y < 2000 || y > 2100 || dd > daysIn(time.Month(mo), y) {
+		return "", false
+	}
+	return sla.Date{Year: y, Month: time.Month(mo), Day: dd}.String(), true
+}
+
+func daysIn(m time.Month, year int) int {
+	return time.Date(year, m+1, 0, 12, 0, 0, 0, time.UTC).Day()
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -13,59 +13,47 @@ import (
 // Parse reads a /magda command text: Dutch or English words, any case, extra spaces and
 // a leading "magda", "/magda" or "@magda" allowed. It is pure. Empty text is help.
 //
-// A bad command gives an *Error (CodeInvalid) whose message, in the asker's language,
-// says what is wrong. Unknown input gives the help command (Input and Suggestion set)
-// with such an error: "I don't know “slaa MAGDA-1”. Did you mean `sla MAGDA-1`?".
+// The first word routes to a command (routes, built from the specs table); a typo of a
+// command word is that word; any other text is read as a question in any word order
+// (parser.ask). A bad command gives an *Error (CodeInvalid) whose message, in the
+// asker's language, says what is wrong in one line. Text that asks nothing gives the
+// help command with Input set and such an error: "I don't know “hello there”. Try …".
 func Parse(text string) (Command, error) {
 	p := &parser{src: text, words: split(text)}
 	if len(p.words) > 0 {
 		switch strings.TrimRight(p.words[0].lo, ",:") {
 		case "magda", "/magda", "@magda":
-			p.words = p.words[1:]
+			if len(p.words) == 1 || !isDigits(clean(p.words[1].lo)) { // "magda 17" is a ticket
+				p.words = p.words[1:]
+			}
 		}
+	}
+	for len(p.words) > 1 && polite[clean(p.words[0].lo)] {
+		p.mark(clean(p.words[0].lo))
+		p.words = p.words[1:]
 	}
 	if len(p.words) == 0 {
 		return Command{Verb: VerbHelp, Lang: English, Guessed: true}, nil
 	}
 	first := p.words[0].lo
-	var (
-		c   Command
-		err error
-	)
-	switch first {
-	case "sla", "when", "wanneer", "due":
-		c, err = p.sla()
-	case "explain", "why", "waarom", "uitleg":
-		c, err = p.explain()
-	case "prio", "priority", "prioriteit":
-		c, err = p.prio()
-	case "escalate", "escaleer", "escaleren":
-		c, err = p.keyed(VerbEscalate, "escalate MAGDA-123 [reason]", "escaleer MAGDA-123 [reden]")
-	case "update":
-		c, err = p.keyed(VerbUpdate, "update MAGDA-123 TEXT", "update MAGDA-123 TEKST")
-	case "pause", "pauzeer", "pauzeren":
-		c, err = p.pause()
-	case "resume", "hervat", "hervatten":
-		c, err = p.keyed(VerbResume, "resume MAGDA-123", "hervat MAGDA-123")
-		c.Text = ""
-	case "maintenance", "onderhoud":
-		c.Verb = VerbMaintenance
-	case "holidays", "feestdagen":
-		c, err = p.holidays()
-	case "contacts", "contacten", "who", "wie":
-		c, err = p.contacts()
-	case "availability", "beschikbaarheid", "uptime":
-		c, err = p.availability()
-	case "status":
-		c.Verb = VerbStatus
-	case "help", "hulp", "?":
-		c.Verb = VerbHelp
-	case "review", "rapport":
-		c, err = parseReview(p.los())
-	default:
-		return p.unknown()
+	read, ok := routes[first]
+	if !ok {
+		read, ok = routes[clean(first)]
+		first = clean(first)
 	}
-	p.mark(first)
+	if !ok && !vocabulary(first) {
+		// A typo of a command word ("slaa", "esclate") is that command word.
+		if w, _ := nearestWord(first); w != "" {
+			first, read, ok = w, routes[w], true
+			p.words[0].s, p.words[0].lo = w, w
+		}
+	}
+	if ok {
+		p.mark(first)
+	} else {
+		read = func(p *parser) (Command, error) { return p.ask(false, true) }
+	}
+	c, err := read(p)
 	c.Lang, c.Guessed = p.language()
 	if err != nil {
 		return c, p.fail(err)
@@ -103,6 +91,7 @@ type parser struct {
 	src   string
 	words []word
 	lang  Lang // "" until a word tells
+	named bool // a Dutch word of a customer's name was seen (nameWords)
 }
 
 // usage is a parse failure in both languages; Parse picks one when the language is known.
@@ -115,19 +104,26 @@ func bad(en, nl string, a ...any) error {
 }
 
 func (p *parser) fail(err error) error {
-	u := err.(*usage)
+	u, ok := err.(*usage)
+	if !ok {
+		return err // unknown input: already an *Error in the asker's language
+	}
 	l, _ := p.language()
 	return &Error{Code: CodeInvalid, Message: l.pick(u.en, u.nl), Err: u}
 }
 
 // mark notes the language a keyword tells; Dutch wins when both were used.
 func (p *parser) mark(lo string) {
+	p.named = p.named || nameWords[lo]
 	if l, ok := langOf[lo]; ok && (l == Dutch || p.lang == "") {
 		p.lang = l
 	}
 }
 
 func (p *parser) language() (Lang, bool) {
+	if p.lang == "" && p.named {
+		return Dutch, false
+	}
 	if p.lang == "" {
 		return English, true
 	}
@@ -181,14 +177,15 @@ func isPriority(lo string) (sla.Priority, bool) {
 	return p, err == nil
 }
 
-// explain takes the first ticket key among the words: "waarom is MAGDA-1 zo laat?".
+// explain takes the first ticket key among the words: "waarom is MAGDA-1 zo laat?"; with
+// none, the words are a what-if to explain (explainWhatIf).
 func (p *parser) explain() (Command, error) {
 	p.trimQuestion()
 	c := Command{Verb: VerbExplain}
-	for _, w := range p.words[1:] {
+	for i, w := range p.words[1:] {
 		p.mark(w.lo)
-		if c.Ticket == "" && isKey(w.s) {
-			c.Ticket = strings.ToUpper(w.s)
+		if n, key := keyAt(p.words[1+i:]); c.Ticket == "" && n > 0 {
+			c.Ticket = key
 		}
 	}
 	if c.Ticket == "" && len(p.words) > 1 {
@@ -203,10 +200,14 @@ func (p *parser) explain() (Command, error) {
 // keyed reads "VERB KEY [free text]".
 func (p *parser) keyed(v Verb, en, nl string) (Command, error) {
 	c := Command{Verb: v}
-	if len(p.words) < 2 || !isKey(p.words[1].s) {
+	n := 0
+	if len(p.words) > 1 {
+		n, c.Ticket = keyAt(p.words[1:])
+	}
+	if n == 0 {
 		return c, &usage{"Which ticket? Try `" + en + "`.", "Welk ticket? Probeer `" + nl + "`."}
 	}
-	c.Ticket, c.Text = strings.ToUpper(p.words[1].s), p.rest(2)
+	c.Text = p.rest(1 + n)
 	return c, nil
 }
 
@@ -254,39 +255,20 @@ func (p *parser) holidays() (Command, error) {
 	return c, bad("Give a year from 2000 to 2100, e.g. `holidays 2026`.", "Geef een jaar van 2000 tot 2100, bv. `feestdagen 2026`.")
 }
 
-// unknown answers input that starts with no command word: help, with a suggestion when
-// the first word is a near miss of a command word, a ticket key or a priority.
+// unknown answers input in which no word tells what is asked: one line naming the
+// commands closest to every question, never the whole help (`help` gives that).
 func (p *parser) unknown() (Command, error) {
-	first := p.words[0]
 	for _, w := range p.words {
-		p.mark(w.lo)
-	}
-	var suggestion string
-	switch _, prio := isPriority(first.lo); {
-	case isKey(first.s):
-		suggestion = "sla " + strings.ToUpper(first.s)
-	case prio:
-		suggestion = "sla " + joinWords(p.words)
-	default:
-		if w, v := nearestWord(first.lo); w != "" {
-			p.mark(w)
-			suggestion = join(w, p.rest(1))
-			if _, err := Parse(suggestion); err != nil {
-				suggestion = exampleFor(v, w)
-			}
-		}
+		p.mark(clean(w.lo))
 	}
 	l, guessed := p.language()
 	input := p.rest(0)
 	if utf8.RuneCountInString(input) > 60 {
 		input = string([]rune(input)[:60]) + "…"
 	}
-	u := &usage{fmt.Sprintf("I don't know “%s”.", input), fmt.Sprintf("Ik ken “%s” niet.", input)}
-	if suggestion != "" {
-		u.en += fmt.Sprintf(" Did you mean `%s`?", suggestion)
-		u.nl += fmt.Sprintf(" Bedoel je `%s`?", suggestion)
-	}
-	c := Command{Verb: VerbHelp, Lang: l, Guessed: guessed, Input: p.rest(0), Suggestion: suggestion}
+	u := &usage{fmt.Sprintf("I don't know “%s”. Try `sla MAGDA-123`, `sla P2 for agency-x`, `today` or `help`.", input),
+		fmt.Sprintf("Ik ken “%s” niet. Probeer `sla MAGDA-123`, `sla P2 voor agentschap-x`, `vandaag` of `hulp`.", input)}
+	c := Command{Verb: VerbHelp, Lang: l, Guessed: guessed, Input: p.rest(0)}
 	return c, &Error{Code: CodeInvalid, Message: l.pick(u.en, u.nl), Err: u}
 }
 
@@ -296,26 +278,10 @@ func nearestWord(w string) (string, Verb) {
 	for _, s := range specs {
 		for _, cw := range s.Words {
 			d := distance(w, cw)
-			if d < bestD && (d <= 1 || len(cw) > 4) && cw != "?" {
+			if d < bestD && (d <= 1 && len(cw) >= 3 && len(w) >= 3 || len(cw) > 6) && cw != "?" {
 				best, bestD, verb = cw, d, s.Verb
 			}
 		}
 	}
 	return best, verb
-}
-
-// exampleFor gives the usage of v in the language of the command word w.
-func exampleFor(v Verb, w string) string {
-	for _, s := range specs {
-		switch {
-		case s.Verb != v:
-		case strings.HasPrefix(s.Usage, w):
-			return s.Usage
-		case strings.HasPrefix(s.UsageNL, w):
-			return s.UsageNL
-		default:
-			return s.Examples[0]
-		}
-	}
-	return w
 }

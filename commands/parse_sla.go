@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
@@ -14,75 +15,76 @@ var kindWords = map[string]sla.Kind{
 
 var envWords = map[string]sla.Env{"tni": sla.TNI, "prod": sla.Prod, "production": sla.Prod, "productie": sla.Prod}
 
-// fillers may surround the arguments of a question ("when is P2 due for …").
-var fillers = map[string]bool{
-	"is": true, "due": true, "a": true, "an": true, "the": true, "een": true, "de": true,
-	"het": true, "ticket": true, "sla": true, "when": true, "wanneer": true, "now": true,
-	"nu": true, "on": true, "op": true, "if": true, "als": true, "reported": true, "gemeld": true,
+func (p *parser) askSLA() (Command, error) { return p.ask(false, false) }
+
+// askQueue reads a question that starts with a queue word: "queue"/"wachtrij" always ask
+// for the queue, a span word only when no what-if follows ("vandaag om 16u een P2 voor X").
+func (p *parser) askQueue() (Command, error) {
+	w := clean(p.words[0].lo)
+	return p.ask(w == "queue" || w == "wachtrij", false)
 }
 
-// sla reads the sla family: a ticket card, a what-if or a customer's tickets. After
-// "for"/"voor" everything is the customer; before it, or without it, the priority, kind
-// and environment words are picked out and the other words name the customer.
-func (p *parser) sla() (Command, error) {
-	p.trimQuestion()
-	toks := p.words[1:]
-	head, customer, hasFor := toks, "", false
-	for i, w := range toks {
-		if w.lo == "for" || w.lo == "voor" {
-			p.mark(w.lo)
-			head, customer, hasFor = toks[:i], joinWords(toks[i+1:]), true
-			break
-		}
+// ask reads a question in any word order, Dutch or English: the slots first (a ticket,
+// a priority, a kind, an environment, a moment, a span), then what they ask for:
+//
+//   - a role (SDM, SPOC) or availability named anywhere: contacts or availability;
+//   - "status" with no ticket, customer or what-if: the status page;
+//   - a ticket: its card ("is MAGDA-17 breached", "wanneer moet magda 17 opgelost zijn");
+//   - a span (this week, at risk, breached), or "today" without a what-if: the queue;
+//   - a priority, kind or environment: a what-if at a moment (R4.2, R2.3);
+//   - otherwise a customer's tickets.
+//
+// queue is set when the command word asked for the queue; fallback when no command
+// word came first, so that text with no cue at all is unknown.
+func (p *parser) ask(queue, fallback bool) (Command, error) {
+	s, err := p.read(p.words) // the command word is a filler or a slot itself ("today")
+	c := Command{Verb: VerbCustomer}
+	if err != nil {
+		return c, err
 	}
-	question := hasFor || p.words[0].lo != "sla"
-	var (
-		c      = Command{Verb: VerbCustomer}
-		envSet bool
-		rest   []string
-	)
-	for _, w := range head {
-		if pr, ok := isPriority(w.lo); ok {
-			if c.Priority != sla.NoPriority {
-				return c, bad("Give one priority, not %s and %s.", "Geef één prioriteit, niet %s en %s.", c.Priority, pr)
-			}
-			c.Priority = pr
-			continue
-		}
-		if k, ok := kindWords[w.lo]; ok {
-			if c.Kind != "" && c.Kind != k {
-				return c, bad("Give one kind, not %s and %s.", "Geef één soort, niet %s en %s.", c.Kind, k)
-			}
-			c.Kind = k
-		} else if e, ok := envWords[w.lo]; ok {
-			c.Env, envSet = e, true
-		} else if isKey(w.s) && c.Ticket == "" {
-			c.Ticket = strings.ToUpper(w.s)
-			continue
-		} else if !question || !fillers[w.lo] {
-			rest = append(rest, w.s)
-			continue
-		}
-		p.mark(w.lo)
+	if s.ticket == "" && asksContacts(p.words) {
+		return p.contacts() // "what is the SDM of agency-x" (R1.2)
 	}
-	if hasFor && len(rest) > 0 {
+	if s.ticket == "" && asksAvailability(p.words) {
+		return p.availability() // "what's the availability this month" (R6.1)
+	}
+	whatIf := s.priority != sla.NoPriority || s.kind != "" || s.env != ""
+	if s.ticket == "" && !whatIf && s.span == "" && !s.today && s.moment.IsZero() && asksStatus(p.words, s) {
+		return Command{Verb: VerbStatus}, nil // "what's the status": the status page (R6.2)
+	}
+	if fallback && !s.cue && !whatIf && s.ticket == "" {
+		return p.unknown()
+	}
+	name, stray := s.customer()
+	if len(stray) > 0 {
 		return c, bad("I don't understand “%s” before “for”. Try `sla P2 for agency-x`.",
-			"Ik begrijp “%s” voor “voor” niet. Probeer `sla P2 voor agentschap-x`.", strings.Join(rest, " "))
+			"Ik begrijp “%s” voor “voor” niet. Probeer `sla P2 voor agentschap-x`.", strings.Join(stray, " "))
 	}
-	if !hasFor {
-		customer = strings.Join(rest, " ")
-	} else if customer == "" {
+	if name != "" && !plainName(name) {
+		return c, bad("Which customer is “%s”? Name it alone after “for”: `sla P2 for agency-x`.",
+			"Welke klant is “%s”? Noem ze apart na “voor”: `sla P2 voor agentschap-x`.", name)
+	}
+	if s.forAt >= 0 && name == "" {
 		return c, bad("For which customer? Try `sla P2 for agency-x`.", "Voor welke klant? Probeer `sla P2 voor agentschap-x`.")
 	}
-	switch {
-	case c.Ticket != "":
-		if c.Priority != sla.NoPriority || c.Kind != "" || envSet || customer != "" {
+	if s.ticket != "" {
+		if s.priority != sla.NoPriority || s.kind != "" || s.env != "" || name != "" || !s.moment.IsZero() {
 			return c, bad("Ask about a ticket (`sla MAGDA-123`) or a priority (`sla P2 for agency-x`), not both.",
 				"Vraag naar een ticket (`sla MAGDA-123`) of een prioriteit (`sla P2 voor agentschap-x`), niet beide.")
 		}
-		c.Verb = VerbTicket
-	case c.Priority != sla.NoPriority || c.Kind != "" || envSet:
-		c.Verb, c.Customer = VerbWhatIf, customer
+		c.Verb, c.Ticket = VerbTicket, s.ticket
+		return c, nil
+	}
+	// "today" first or alone, or with a priority and nothing else, is the queue's span
+	// ("today P1 for agency-x"); after a what-if's words, or with a time or a report
+	// word, it is the day of a what-if ("sla P1 for agency-x today").
+	lead := dayWords[clean(p.words[0].lo)] == "today"
+	todayQueue := s.today && s.moment.Clock == "" && !s.report && (!whatIf || s.queue || lead || name == "" && s.kind == "" && s.env == "")
+	if queue || s.span != "" || todayQueue {
+		return s.queueCommand(name)
+	}
+	if whatIf {
+		c.Verb, c.Customer, c.Kind, c.Priority, c.Env, c.At = VerbWhatIf, name, s.kind, s.priority, s.env, s.moment
 		if c.Kind == "" {
 			c.Kind = sla.Incident
 		}
@@ -92,12 +94,41 @@ func (p *parser) sla() (Command, error) {
 		if c.Kind == sla.Connection {
 			c.Priority = sla.NoPriority // R2.3: connection requests have no priority
 		} else if c.Priority == sla.NoPriority {
-			return c, bad("Which priority? Try `sla P2 %s for agency-x`.", "Welke prioriteit? Probeer `sla P2 %s voor agentschap-x`.", c.Kind)
+			return c, &usage{fmt.Sprintf("Which priority? Try `sla P2 %s for agency-x`.", kindWord(c.Kind, English)),
+				fmt.Sprintf("Welke prioriteit? Probeer `sla P2 %s voor agentschap-x`.", kindWord(c.Kind, Dutch))}
 		}
-	default:
-		c.Customer = customer
+		return c, nil
+	}
+	if !s.moment.IsZero() {
+		return c, bad("A moment is for a what-if: try `sla P2 for agency-x friday 16:45`.",
+			"Een moment is voor een wat-als: probeer `sla P2 voor agentschap-x vrijdag 16:45`.")
+	}
+	c.Customer = name
+	return c, nil
+}
+
+// queueCommand is the queue (R5) asked by s: its span (today unless one was named), one
+// customer and one priority at most.
+func (s slots) queueCommand(name string) (Command, error) {
+	c := Command{Verb: VerbQueue, Span: s.span, Customer: name, Priority: s.priority}
+	if c.Span == "" {
+		c.Span = SpanToday
+	}
+	if s.moment.Clock != "" || s.moment.Day != "" && s.moment.Day != "today" || s.kind != "" || s.env != "" {
+		return c, bad("The queue takes a span, a customer and a priority: try `today P1 for agency-x`.",
+			"De wachtrij neemt een periode, een klant en een prioriteit: probeer `vandaag P1 voor agentschap-x`.")
 	}
 	return c, nil
+}
+
+// plainName reports whether name, read alone, is a name and nothing else: no words of it
+// together make a slot ("at 9", "magda 5"), so the command's text reads back the same.
+func plainName(name string) bool {
+	q := &parser{src: "for " + name, words: split("for " + name)}
+	s, err := q.read(q.words)
+	again, _ := s.customer()
+	return err == nil && again == name && s.ticket == "" && s.priority == sla.NoPriority && s.kind == "" &&
+		s.env == "" && s.moment.IsZero() && s.span == ""
 }
 
 func joinWords(ws []word) string {

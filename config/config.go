@@ -51,6 +51,7 @@ type Config struct {
 type Customer struct {
 	ID            string   `yaml:"id"`
 	Name          string   `yaml:"name"`
+	Aliases       []string `yaml:"aliases"` // other names people use in commands ("AIV")
 	Tier          Tier     `yaml:"tier"`
 	SlackChannels []string `yaml:"slack_channels"`
 	TeamsChannels []string `yaml:"teams_channels"`
@@ -255,6 +256,9 @@ func (c *Config) validate(root *yaml.Node) error {
 			}
 		}
 	}
+	if err := c.validateAliases(at); err != nil {
+		return err
+	}
 	for i, w := range c.Maintenance.Extra {
 		if !w.End.T.After(w.Start.T) {
 			return fmt.Errorf("%d: maintenance.extra[%d]: end must be after start", at("maintenance", "extra", i), i)
@@ -280,6 +284,29 @@ func (c *Config) validate(root *yaml.Node) error {
 	for i, a := range c.Escalation.SDMMail {
 		if !strings.Contains(a, "@") {
 			return fmt.Errorf("%d: escalation.sdm_mail[%d]: %q is not a mail address", at("escalation", "sdm_mail", i), i, a)
+		}
+	}
+	return nil
+}
+
+// validateAliases refuses an empty alias and one that names two customers (as an id,
+// a name or an alias, in any case), so a command's customer is never ambiguous.
+func (c *Config) validateAliases(at func(...any) int) error {
+	owner := map[string]string{}
+	norm := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+	for _, cu := range c.Customers {
+		owner[norm(cu.ID)], owner[norm(cu.Name)] = cu.ID, cu.ID
+	}
+	for i, cu := range c.Customers {
+		for j, a := range cu.Aliases {
+			o, taken := owner[norm(a)]
+			switch {
+			case norm(a) == "":
+				return fmt.Errorf("%d: customers[%d].aliases[%d]: empty", at("customers", i, "aliases", j), i, j)
+			case taken && o != cu.ID:
+				return fmt.Errorf("%d: customers[%d].aliases[%d]: %q already names %s", at("customers", i, "aliases", j), i, j, a, o)
+			}
+			owner[norm(a)] = cu.ID
 		}
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/commands"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
@@ -49,7 +50,8 @@ func (a *app) commands(onUpdated func(context.Context, sla.Ticket, string, strin
 	customers := make([]commands.Customer, len(cfg.Customers))
 	channels := map[string]string{}
 	for i, c := range cfg.Customers {
-		customers[i] = commands.Customer{ID: c.ID, Name: c.Name, Tier: c.Tier.T, SPOC: c.Contacts.SPOC, SDM: c.Contacts.SDM}
+		customers[i] = commands.Customer{ID: c.ID, Name: c.Name, Aliases: c.Aliases, Tier: c.Tier.T,
+			SPOC: c.Contacts.SPOC, SDM: c.Contacts.SDM}
 		for _, ch := range append(append([]string{}, c.SlackChannels...), c.TeamsChannels...) {
 			channels[ch] = c.ID
 		}
@@ -88,6 +90,10 @@ func (s commandStore) Ticket(ctx context.Context, key string) (sla.Ticket, bool,
 
 func (s commandStore) Tickets(ctx context.Context, customer string, openOnly bool) ([]sla.Ticket, error) {
 	return s.db.Tickets(ctx, storage.Filter{Customer: customer, OpenOnly: openOnly})
+}
+
+func (s commandStore) Queue(ctx context.Context, customer string, p sla.Priority, dueBy, riskBy time.Time, limit int) ([]sla.Ticket, int, error) {
+	return s.db.Queue(ctx, storage.QueueFilter{Customer: customer, Priority: p.String(), DueBy: dueBy, RiskBy: riskBy, Limit: limit})
 }
 
 func (s commandStore) Append(ctx context.Context, source, deliveryID string, evs []sla.Event) (int, error) {

@@ -120,42 +120,87 @@ func strs(t *testing.T, doc []byte) string {
 	return b.String()
 }
 
+// chats is a running `bot serve` with Slack (signing secret "sign") and Teams (a local
+// Bot Framework), its events API on the token "tok", and its database and configuration.
+type chats struct {
+	base, db, cfg string
+	bf            *botFramework
+}
+
+const chatsAppID = "0b6fe6d1-fece-44f7-9a48-56465e2d5ab8"
+
+func startChats(t *testing.T, config string) chats {
+	dir := t.TempDir()
+	c := chats{db: filepath.Join(dir, "magda.db"), cfg: filepath.Join(dir, "magda.yml"), bf: newBotFramework(t)}
+	os.WriteFile(c.cfg, []byte(config), 0o600)
+	api := slacktest.NewTestServer()
+	go api.Start()
+	t.Cleanup(api.Stop)
+	c.base = startServe(t, map[string]string{
+		"MAGDA_API_TOKEN": "tok", "SLACK_SIGNING_SECRET": "sign", "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_URL": api.GetAPIURL(),
+		"MICROSOFT_APP_ID": chatsAppID, "MICROSOFT_APP_PASSWORD": "secret",
+		"MICROSOFT_OPENID_METADATA_URL": c.bf.srv.URL + "/openid", "MICROSOFT_TOKEN_URL": c.bf.srv.URL + "/token",
+	}, "--db", c.db, "--config", c.cfg)
+	return c
+}
+
+// store posts a JSON array of events to the events API.
+func (c chats) store(t *testing.T, events string) {
+	req, _ := http.NewRequest("POST", c.base+"/api/v1/events", strings.NewReader(events))
+	req.Header.Set("Authorization", "Bearer tok")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("storing the events: %v %v", resp, err)
+	}
+}
+
+// askSlack gives every string of the answer to `/magda text` by user U0CUSTOMER in
+// agency-x's channel.
+func (c chats) askSlack(t *testing.T, text string) string {
+	resp := slackPost(t, c.base+"/slack/commands", "sign", url.Values{
+		"command": {"/magda"}, "text": {text}, "user_id": {"U0CUSTOMER"}, "channel_id": {"C0AGENCYX"},
+		"team_id": {"T1"}, "trigger_id": {"1.2.3"}, "response_url": {"http://127.0.0.1:1/unused"},
+	}, time.Now())
+	body, _ := io.ReadAll(resp.Body)
+	return strs(t, body)
+}
+
+// askTeams sends a signed mention with text in agency-x's Teams channel and gives every
+// string of the first reply the connector got, and the activity sent.
+func (c chats) askTeams(t *testing.T, text string) (answer, activity string) {
+	activity = fmt.Sprintf(`{"type":"message","id":"a1","channelId":"msteams","serviceUrl":%q,
+		"text":"<at>MAGDA SLA</at> %s","from":{"id":"29:carl","name":"Carl","aadObjectId":"aad-carl"},
+		"recipient":{"id":"28:%s","name":"MAGDA SLA"},
+		"conversation":{"id":"19:agencyx@thread.tacv2;messageid=1","conversationType":"channel","tenantId":"t1"},
+		"channelData":{"channel":{"id":"19:agencyx@thread.tacv2"},"tenant":{"id":"t1"}},
+		"entities":[{"type":"mention","text":"<at>MAGDA SLA</at>","mentioned":{"id":"28:%s","name":"MAGDA SLA"}}]}`,
+		c.bf.srv.URL+"/amer/", text, chatsAppID, chatsAppID)
+	req, _ := http.NewRequest("POST", c.base+"/api/messages", strings.NewReader(activity))
+	req.Header.Set("Authorization", "Bearer "+c.bf.token(t, chatsAppID))
+	req.Header.Set("Content-Type", "application/json")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode >= 300 {
+		t.Fatalf("Teams activity: %v %v", resp, err)
+	}
+	return strs(t, c.bf.waitPost(t)), activity
+}
+
 // The same command asked in a customer's Slack channel and in its Teams channel gets
 // answers that carry the same facts, the ones `bot ask` prints for that channel.
 func TestSameAnswerInSlackAndTeams(t *testing.T) {
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "magda.yml")
-	os.WriteFile(cfg, []byte(`customers:
+	c := startChats(t, `customers:
   - id: agency-x
     name: Agentschap X
     tier: dedicated
     slack_channels: [C0AGENCYX]
     teams_channels: ["19:agencyx@thread.tacv2"]
-`), 0o600)
-	db := filepath.Join(dir, "magda.db")
-	bf := newBotFramework(t)
-	api := slacktest.NewTestServer()
-	go api.Start()
-	defer api.Stop()
-	const appID = "0b6fe6d1-fece-44f7-9a48-56465e2d5ab8"
-	base := startServe(t, map[string]string{
-		"MAGDA_API_TOKEN": "tok", "SLACK_SIGNING_SECRET": "sign", "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_URL": api.GetAPIURL(),
-		"MICROSOFT_APP_ID": appID, "MICROSOFT_APP_PASSWORD": "secret",
-		"MICROSOFT_OPENID_METADATA_URL": bf.srv.URL + "/openid", "MICROSOFT_TOKEN_URL": bf.srv.URL + "/token",
-	}, "--db", db, "--config", cfg)
-
+`)
 	// A resolved ticket: its card has no "time left" that could tick between the asks.
-	req, _ := http.NewRequest("POST", base+"/api/v1/events", strings.NewReader(`[
+	c.store(t, `[
 		{"ticket":"MAGDA-21","type":"created","at":"2026-07-10T16:30:00+02:00","customer":"agency-x","kind":"incident","priority":"P2"},
 		{"ticket":"MAGDA-21","type":"responded","at":"2026-07-13T09:00:00+02:00"},
-		{"ticket":"MAGDA-21","type":"resolved","at":"2026-07-14T11:00:00+02:00"}]`))
-	req.Header.Set("Authorization", "Bearer tok")
-	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("storing the ticket: %v %v", resp, err)
-	}
+		{"ticket":"MAGDA-21","type":"resolved","at":"2026-07-14T11:00:00+02:00"}]`)
 
 	var plain bytes.Buffer
-	if err := run(context.Background(), []string{"ask", "--db", db, "--config", cfg, "--channel", "C0AGENCYX", "sla MAGDA-21"}, env(nil), &plain); err != nil {
+	if err := run(context.Background(), []string{"ask", "--db", c.db, "--config", c.cfg, "--channel", "C0AGENCYX", "sla MAGDA-21"}, env(nil), &plain); err != nil {
 		t.Fatal(err)
 	}
 	var facts []string
@@ -167,30 +212,11 @@ func TestSameAnswerInSlackAndTeams(t *testing.T) {
 	if len(facts) < 12 {
 		t.Fatalf("bot ask gave few facts:\n%s", plain.String())
 	}
-
-	slackResp := slackPost(t, base+"/slack/commands", "sign", url.Values{
-		"command": {"/magda"}, "text": {"sla MAGDA-21"}, "user_id": {"U0CUSTOMER"}, "channel_id": {"C0AGENCYX"},
-		"team_id": {"T1"}, "trigger_id": {"1.2.3"}, "response_url": {"http://127.0.0.1:1/unused"},
-	}, time.Now())
-	slackBody, _ := io.ReadAll(slackResp.Body)
-
-	activity := fmt.Sprintf(`{"type":"message","id":"a1","channelId":"msteams","serviceUrl":%q,
-		"text":"<at>MAGDA SLA</at> sla MAGDA-21","from":{"id":"29:carl","name":"Carl","aadObjectId":"aad-carl"},
-		"recipient":{"id":"28:%s","name":"MAGDA SLA"},
-		"conversation":{"id":"19:agencyx@thread.tacv2;messageid=1","conversationType":"channel","tenantId":"t1"},
-		"channelData":{"channel":{"id":"19:agencyx@thread.tacv2"},"tenant":{"id":"t1"}},
-		"entities":[{"type":"mention","text":"<at>MAGDA SLA</at>","mentioned":{"id":"28:%s","name":"MAGDA SLA"}}]}`,
-		bf.srv.URL+"/amer/", appID, appID)
-	treq, _ := http.NewRequest("POST", base+"/api/messages", strings.NewReader(activity))
-	treq.Header.Set("Authorization", "Bearer "+bf.token(t, appID))
-	treq.Header.Set("Content-Type", "application/json")
-	tresp, err := http.DefaultClient.Do(treq)
-	if err != nil || tresp.StatusCode >= 300 {
-		t.Fatalf("Teams activity: %v %v", tresp, err)
-	}
-	slackText, teamsText := strs(t, slackBody), strs(t, bf.waitPost(t))
+	slackText := c.askSlack(t, "sla MAGDA-21")
+	teamsText, activity := c.askTeams(t, "sla MAGDA-21")
+	bf := c.bf
 	// Without a Bot Framework token: 401, and nothing more reaches the connector.
-	if resp, err := http.Post(base+"/api/messages", "application/json", strings.NewReader(activity)); err != nil || resp.StatusCode != http.StatusUnauthorized {
+	if resp, err := http.Post(c.base+"/api/messages", "application/json", strings.NewReader(activity)); err != nil || resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("unsigned activity: %v %v; want 401", resp, err)
 	}
 	if bf.mu.Lock(); len(bf.posts) != 1 {

@@ -187,6 +187,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	select {
 	case err := <-errc:
+		if ctx.Err() != nil {
+			break // a loop that ended because serve is stopping: shut down as asked
+		}
 		stopLoops()
 		for _, srv := range srvs {
 			srv.Close()

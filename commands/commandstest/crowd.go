@@ -87,6 +87,8 @@ func CrowdAsks() []CrowdAsk {
 		{"maintenance", "maintenance", "maintenance"},
 		{"escalate MAGDA-10140 " + long, "recorded", "error"},
 		{"update MAGDA-10141 " + long, "recorded", "error"},
-		{"slaa", "help", "help"},
+		{"what's due today", "tickets", "tickets"},
+		{"breached", "tickets", "tickets"},
+		{"hello there", "error", "error"},
 	}
 }

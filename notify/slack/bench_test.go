@@ -26,6 +26,10 @@ func (s dbStore) Tickets(ctx context.Context, customer string, openOnly bool) ([
 	return s.DB.Tickets(ctx, storage.Filter{Customer: customer, OpenOnly: openOnly})
 }
 
+func (s dbStore) Queue(ctx context.Context, customer string, p sla.Priority, dueBy, riskBy time.Time, limit int) ([]sla.Ticket, int, error) {
+	return s.DB.Queue(ctx, storage.QueueFilter{Customer: customer, Priority: p.String(), DueBy: dueBy, RiskBy: riskBy, Limit: limit})
+}
+
 func benchKey(i int) string { return fmt.Sprintf("MAGDA-%d", 100000+i) }
 
 // benchStore is a SQLite store with benchTickets tickets: created and responded, half of

@@ -29,7 +29,8 @@ var goldenReplies = []struct {
 	{"maintenance", commands.KindMaintenance, "maintenance"},
 	{"holidays", commands.KindHolidays, "holidays 2026"},
 	{"help", commands.KindHelp, "help"},
-	{"help_unknown", commands.KindHelp, "slaa MAGDA-1"},
+	{"help_unknown", commands.KindError, "hello there"},
+	{"queue", commands.KindTickets, "what's due today"},
 	{"error", commands.KindError, "sla MAGDA-404"},
 }
 

@@ -42,8 +42,17 @@ func fit(r commands.Reply) commands.Reply {
 // envelope is the message activity that carries c, less the fields of its sender and
 // conversation (envelopeRoom).
 func envelope(r commands.Reply, replyTo string, c AdaptiveCard) outgoing {
-	return outgoing{Type: string(schema.Message), ReplyToID: replyTo, Summary: truncate(r.Title, maxText),
+	return outgoing{Type: string(schema.Message), ReplyToID: replyTo, Summary: truncate(summaryOf(r), maxText),
 		Attachments: []schema.Attachment{{ContentType: CardContentType, Content: c}}}
+}
+
+// summaryOf is what Teams shows of a reply in notifications: its title, or for a
+// one-line answer without one (a refusal) that line.
+func summaryOf(r commands.Reply) string {
+	if r.Title == "" && len(r.Lines) > 0 {
+		return r.Lines[0]
+	}
+	return r.Title
 }
 
 // size is what Teams counts of a payload: its bytes in UTF-16, or in UTF-8 where that

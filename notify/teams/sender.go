@@ -59,7 +59,7 @@ func replyMessage(a *activity, r commands.Reply, replyTo string) outgoing {
 	from, to, conv := a.Recipient, a.From, a.Conversation
 	return outgoing{Type: string(schema.Message), ChannelID: a.ChannelID, ServiceURL: a.ServiceURL,
 		From: &from, Recipient: &to, Conversation: &conv, Locale: a.Locale, ReplyToID: replyTo,
-		Summary: truncate(r.Title, maxText), Attachments: []schema.Attachment{attachment(r)}}
+		Summary: truncate(summaryOf(r), maxText), Attachments: []schema.Attachment{attachment(r)}}
 }
 
 // proactive is r posted to conversation on the bot's own initiative. A stored reference

@@ -1,0 +1,67 @@
+package commandstest
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
+)
+
+// AtRisk is the share of a target from which the Store's Queue counts a clock as at
+// risk: the default of notify.at_risk_share, as the bot's storage is given it.
+const AtRisk = 0.75
+
+// Queue replays every ticket and keeps the open ones of customer and priority, as
+// storage does: a running clock due by dueBy, or at risk by riskBy; soonest due first,
+// then by key, at most limit (0: all), with how many there are.
+func (s *Store) Queue(ctx context.Context, customer string, priority sla.Priority, dueBy, riskBy time.Time, limit int) ([]sla.Ticket, int, error) {
+	all, err := s.Tickets(ctx, customer, true)
+	if err != nil {
+		return nil, 0, err
+	}
+	type due struct {
+		t   sla.Ticket
+		due time.Time
+	}
+	var keep []due
+	for _, t := range all {
+		if !t.Known || priority != sla.NoPriority && t.Priority != priority {
+			continue
+		}
+		cal := s.cals.For(t.Tier)
+		next, risk := time.Time{}, time.Time{}
+		earliest := func(d *time.Time, x time.Time) {
+			if !x.IsZero() && (d.IsZero() || x.Before(*d)) {
+				*d = x
+			}
+		}
+		for _, c := range []*sla.Clock{t.Response, t.Resolution} {
+			if c.Running() {
+				earliest(&next, c.Due)
+				earliest(&risk, c.RiskAt(cal, AtRisk))
+			}
+		}
+		if t.Updates.Running() {
+			earliest(&next, t.Updates.Due)
+		}
+		if !next.IsZero() && !next.After(dueBy) || !riskBy.IsZero() && !risk.IsZero() && !risk.After(riskBy) {
+			keep = append(keep, due{t, next})
+		}
+	}
+	slices.SortStableFunc(keep, func(a, b due) int {
+		if c := a.due.Compare(b.due); c != 0 {
+			return c
+		}
+		return strings.Compare(a.t.Key, b.t.Key)
+	})
+	var out []sla.Ticket
+	for i, d := range keep {
+		if limit > 0 && i == limit {
+			break
+		}
+		out = append(out, d.t)
+	}
+	return out, len(keep), nil
+}
