@@ -3,8 +3,6 @@ package alertmanager
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/token"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 )
 
@@ -196,24 +195,16 @@ func note(a alert) string {
 	return s
 }
 
-// Authorized checks the request's credentials against token the ways Alertmanager's
+// Authorized checks the request's credentials against want the ways Alertmanager's
 // http_config sends them: `authorization: {credentials: TOKEN}` (Bearer, the scheme in
 // any case) or `basic_auth: {password: TOKEN}` with any user name. Compared in constant
 // time, also in length.
-func Authorized(r *http.Request, token string) bool {
-	if token == "" {
-		return false
+func Authorized(r *http.Request, want string) bool {
+	got, ok := token.Bearer(r.Header.Get("Authorization"))
+	if _, pass, basic := r.BasicAuth(); basic {
+		got, ok = pass, true
 	}
-	got := ""
-	if _, pass, ok := r.BasicAuth(); ok {
-		got = pass
-	} else if scheme, cred, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Bearer") {
-		got = strings.TrimSpace(cred)
-	} else {
-		return false
-	}
-	g, t := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(token))
-	return subtle.ConstantTimeCompare(g[:], t[:]) == 1
+	return ok && token.Equal(got, want)
 }
 
 func (h *handler) reply(w http.ResponseWriter, status int, result, msg string) {

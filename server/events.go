@@ -2,13 +2,12 @@ package server
 
 import (
 	"context"
-	"crypto/sha256"
-	"crypto/subtle"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
 
+	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/token"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 )
 
@@ -131,16 +130,10 @@ func canonicalCustomers(evs []sla.Event, customer func(string) (string, bool)) e
 	return nil
 }
 
-// bearerOK checks an Authorization header against token: the scheme in any case (RFC
-// 7235 section 2.1: "bearer" is Bearer), the credentials compared in constant time, also
-// in their length (both are hashed first).
-func bearerOK(header, token string) bool {
-	scheme, got, ok := strings.Cut(header, " ")
-	if !ok || token == "" || !strings.EqualFold(scheme, "Bearer") {
-		return false
-	}
-	g, t := sha256.Sum256([]byte(strings.TrimSpace(got))), sha256.Sum256([]byte(token))
-	return subtle.ConstantTimeCompare(g[:], t[:]) == 1
+// bearerOK checks an Authorization header against token (internal/token).
+func bearerOK(header, want string) bool {
+	got, ok := token.Bearer(header)
+	return ok && token.Equal(got, want)
 }
 
 func oneLine(s string) string {
