@@ -63,13 +63,13 @@ func (p Period) Key() string {
 	return p.From.Format("2006-01-02") + "_" + p.To.AddDate(0, 0, -1).Format("2006-01-02")
 }
 
-// ParseMonth reads 2026-11.
+// ParseMonth reads 2026-11 (sla.ParseMonth).
 func ParseMonth(s string) (Period, error) {
-	t, err := time.ParseInLocation("2006-01", s, sla.Brussels)
-	if err != nil || t.Year() < 2000 || t.Year() > 2100 {
-		return Period{}, fmt.Errorf("month %q: want YYYY-MM between 2000 and 2100", s)
+	m, err := sla.ParseMonth(s)
+	if err != nil {
+		return Period{}, err
 	}
-	return Month(t.Year(), t.Month()), nil
+	return Month(m.Year, m.Month), nil
 }
 
 // ParseQuarter reads 2026-Q4 (q in any case).

@@ -31,7 +31,7 @@ func (r reviewAvailability) Availability(_ string, p review.Period) (review.Avai
 	}
 	var scheduled, down time.Duration
 	months := 0
-	for m := first; ; m = nextMonth(m) {
+	for m := first; ; m = m.Next() {
 		a, err := r.counter.Month(context.Background(), m, r.now)
 		if err != nil {
 			return review.Availability{}, false
@@ -49,11 +49,4 @@ func (r reviewAvailability) Availability(_ string, p review.Period) (review.Avai
 	a := review.Availability{Percent: 100 * (1 - float64(down)/float64(scheduled)), Target: 99.5,
 		Note: fmt.Sprintf("infrastructure, %d month(s), maintenance excluded (R6.1, R8)", months)}
 	return a, true
-}
-
-func nextMonth(m sla.Month) sla.Month {
-	if m.Month == time.December {
-		return sla.Month{Year: m.Year + 1, Month: time.January}
-	}
-	return sla.Month{Year: m.Year, Month: m.Month + 1}
 }
