@@ -150,25 +150,6 @@ func (p *parser) trimQuestion() {
 	}
 }
 
-// isKey reports whether s looks like a ticket key: PROJECT-123.
-func isKey(s string) bool {
-	dash := strings.LastIndexByte(s, '-')
-	if dash < 1 || dash == len(s)-1 || len(s) > 40 {
-		return false
-	}
-	for i, r := range s[:dash] {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && (r >= '0' && r <= '9' || r == '_')) {
-			return false
-		}
-	}
-	for _, r := range s[dash+1:] {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 func isPriority(lo string) (sla.Priority, bool) {
 	if len(lo) != 2 || lo[0] != 'p' {
 		return sla.NoPriority, false

@@ -109,7 +109,7 @@ func ActionCommand(action, value string, l Lang) (Command, error) {
 	if l != Dutch && l != English {
 		c.Lang, c.Guessed = English, true
 	}
-	if !isKey(c.Ticket) {
+	if !sla.IsKey(c.Ticket) {
 		return c, &Error{Code: CodeInvalid, Message: c.Lang.pick("That button names no ticket.", "Die knop noemt geen ticket.")}
 	}
 	switch action {
@@ -152,7 +152,7 @@ func FormCommand(id, value string, fields map[string]string, l Lang) (Command, e
 		return c, nil
 	case FormUpdate:
 		c.Verb, c.Ticket, c.Text = VerbUpdate, strings.ToUpper(strings.TrimSpace(value)), strings.TrimSpace(fields["text"])
-		if !isKey(c.Ticket) {
+		if !sla.IsKey(c.Ticket) {
 			return c, &Error{Code: CodeInvalid, Message: c.Lang.pick("That form names no ticket.", "Dat formulier noemt geen ticket.")}
 		}
 		if c.Text == "" {

@@ -100,7 +100,7 @@ func vocabulary(lo string) bool {
 	_, kind := kindWords[lo]
 	_, env := envWords[lo]
 	_, p := isPriority(lo)
-	return fillers[lo] || queueWords[lo] || span || day || kind || env || p || isKey(lo) || lo == "for" || lo == "voor"
+	return fillers[lo] || queueWords[lo] || span || day || kind || env || p || sla.IsKey(lo) || lo == "for" || lo == "voor"
 }
 
 // slots are what a question names, in any order.
@@ -281,7 +281,7 @@ func nameOf(ws []word) string {
 // it took, 0 for none.
 func keyAt(ws []word) (int, string) {
 	first := clean(ws[0].s)
-	if isKey(first) {
+	if sla.IsKey(first) {
 		return 1, strings.ToUpper(first)
 	}
 	lo := strings.ToLower(first)

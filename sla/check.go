@@ -34,22 +34,30 @@ const (
 
 // ParseKey checks s against the ticket key syntax and gives it in upper case.
 func ParseKey(s string) (string, error) {
-	k := strings.ToUpper(s)
-	dash := strings.IndexByte(k, '-')
-	if dash < 1 || dash > maxProject || len(k)-dash-1 < 1 || len(k)-dash-1 > maxNumber {
+	if !IsKey(s) {
 		return "", keyError(s)
 	}
-	for i := 0; i < len(k); i++ {
-		c := k[i]
+	return strings.ToUpper(s), nil
+}
+
+// IsKey reports whether s is of the ticket key syntax, in any case.
+func IsKey(s string) bool {
+	dash := strings.IndexByte(s, '-')
+	if dash < 1 || dash > maxProject || len(s)-dash-1 < 1 || len(s)-dash-1 > maxNumber {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		letter := c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
 		switch {
 		case i == dash:
-		case i < dash && (c >= 'A' && c <= 'Z' || i > 0 && (c >= '0' && c <= '9' || c == '_')):
+		case i < dash && (letter || i > 0 && (c >= '0' && c <= '9' || c == '_')):
 		case i > dash && c >= '0' && c <= '9':
 		default:
-			return "", keyError(s)
+			return false
 		}
 	}
-	return k, nil
+	return true
 }
 
 func keyError(s string) error {
