@@ -1,0 +1,269 @@
+package pgtest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// EnvServer names an already running server to use instead of starting one, as a
+// postgres:// URL of a role that may create databases.
+const EnvServer = "MAGDA_TEST_POSTGRES"
+
+// ErrNoServer says that no server binaries were found and EnvServer is unset; the test
+// is skipped with this line as its reason, so it names what to install.
+var ErrNoServer = errors.New("pgtest: no PostgreSQL server binaries (initdb, postgres) in /usr/lib/postgresql/*/bin or on PATH: install Debian's package postgresql, or set " + EnvServer + "=postgres://user:password@host:port/db")
+
+// ErrExternal is what stopping or restarting a server named by EnvServer gives: the
+// harness does not own it. A failure test asks for a server of its own with Owned.
+var ErrExternal = errors.New("pgtest: the server named by " + EnvServer + " is not the harness's to stop or restart")
+
+// readyWithin bounds every wait for the server to accept connections or to stop, so a
+// broken installation fails the test instead of hanging it.
+const readyWithin = 60 * time.Second
+
+// superuser is the role initdb creates and the harness connects as.
+const superuser = "postgres"
+
+// Server is one PostgreSQL server, started by the harness or named by EnvServer.
+type Server struct {
+	admin   *url.URL // the maintenance database "postgres", as the superuser
+	managed bool
+
+	bin      string   // the directory of initdb and postgres
+	dir      string   // the server's temporary directory: data/, the socket, the log
+	listen   []string // addresses besides 127.0.0.1
+	settings []string // name=value, given as -c
+	cred     *syscall.Credential
+
+	mu     sync.Mutex
+	port   int
+	proc   *exec.Cmd
+	exited chan struct{}
+
+	seq atomic.Int64 // numbers the databases it creates
+}
+
+// Option changes how Launch starts a server.
+type Option func(*options)
+
+type options struct {
+	listen   []string
+	settings []string
+	owned    bool
+}
+
+// Listen makes the server listen on these addresses as well as 127.0.0.1, such as the
+// bridge address of an internal/netns network, so that processes in the test's own
+// namespaces reach it. Each must be configured on this host before the server starts.
+func Listen(addrs ...string) Option {
+	return func(o *options) { o.listen = append(o.listen, addrs...) }
+}
+
+// Setting passes a server setting (postgres -c name=value), such as shared_buffers for
+// a benchmark.
+func Setting(name, value string) Option {
+	return func(o *options) { o.settings = append(o.settings, name+"="+value) }
+}
+
+// Owned asks for a server the test can stop, crash and restart, so EnvServer is not
+// used; without server binaries the test is skipped.
+func Owned() Option { return func(o *options) { o.owned = true } }
+
+// Launch starts a server outside any test, for a TestMain; the caller must Close it.
+// With EnvServer set (and no Owned option) it checks that server and uses it instead.
+func Launch(opts ...Option) (*Server, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if env := os.Getenv(EnvServer); env != "" && !o.owned {
+		return external(env)
+	}
+	bin, err := findBinaries()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{managed: true, bin: bin, listen: o.listen, settings: o.settings}
+	if err := s.init(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	// A free port found now may be taken before the server binds it; a second or
+	// third pick is free unless something else is badly wrong.
+	for try := 0; ; try++ {
+		if s.port, err = freePort(); err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.admin.Host = "127.0.0.1:" + strconv.Itoa(s.port)
+		err = s.Start()
+		if err == nil {
+			return s, nil
+		}
+		if try == 2 || !strings.Contains(err.Error(), "already in use") {
+			s.Close()
+			return nil, err
+		}
+	}
+}
+
+func external(dsn string) (*Server, error) {
+	u, err := url.Parse(dsn)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
+		return nil, fmt.Errorf("pgtest: %s must be a postgres://user:password@host:port/db URL, not %q", EnvServer, dsn)
+	}
+	s := &Server{admin: u}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.ping(ctx); err != nil {
+		return nil, fmt.Errorf("pgtest: %s: %w", EnvServer, err)
+	}
+	return s, nil
+}
+
+// findBinaries prefers Debian's newest installed major version, then a server on PATH
+// (pg_ctl on PATH may be a link into Debian's directory, so links are followed).
+func findBinaries() (string, error) {
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	major := func(d string) int { n, _ := strconv.Atoi(filepath.Base(filepath.Dir(d))); return n }
+	for i := range dirs { // newest first; a handful of entries at most
+		for j := i + 1; j < len(dirs); j++ {
+			if major(dirs[j]) > major(dirs[i]) {
+				dirs[i], dirs[j] = dirs[j], dirs[i]
+			}
+		}
+	}
+	for _, name := range []string{"postgres", "initdb", "pg_ctl"} {
+		if p, err := exec.LookPath(name); err == nil {
+			if r, err := filepath.EvalSymlinks(p); err == nil {
+				dirs = append(dirs, filepath.Dir(r))
+			}
+			dirs = append(dirs, filepath.Dir(p))
+		}
+	}
+	for _, d := range dirs {
+		if isExec(filepath.Join(d, "postgres")) && isExec(filepath.Join(d, "initdb")) {
+			return d, nil
+		}
+	}
+	return "", ErrNoServer
+}
+
+func isExec(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0
+}
+
+// init makes the temporary directory and the cluster in it. PostgreSQL refuses to run as
+// root, so under root (as in CI) both initdb and the server run as Debian's postgres
+// system user, or nobody, and the directory is theirs.
+func (s *Server) init() error {
+	var err error
+	if s.cred, err = unprivileged(); err != nil {
+		return err
+	}
+	if s.dir, err = os.MkdirTemp("", "pgtest-"); err != nil {
+		return fmt.Errorf("pgtest: %w", err)
+	}
+	password := make([]byte, 16)
+	rand.Read(password)
+	pw := hex.EncodeToString(password)
+	s.admin = &url.URL{Scheme: "postgres", User: url.UserPassword(superuser, pw), Path: "/postgres"}
+	pwfile := filepath.Join(s.dir, "pwfile")
+	if err := os.WriteFile(pwfile, []byte(pw+"\n"), 0o600); err != nil {
+		return fmt.Errorf("pgtest: %w", err)
+	}
+	defer os.Remove(pwfile)
+	if s.cred != nil {
+		for _, p := range []string{s.dir, pwfile} {
+			if err := os.Chown(p, int(s.cred.Uid), int(s.cred.Gid)); err != nil {
+				return fmt.Errorf("pgtest: %w", err)
+			}
+		}
+	}
+	// The C locale and UTF-8 make sorting and encoding the same on every machine,
+	// whatever LANG the developer has; password authentication on TCP is what the
+	// bot meets in production. --no-sync only skips initdb's own final flush: the
+	// server itself runs with fsync on.
+	cmd := exec.Command(filepath.Join(s.bin, "initdb"), "-D", filepath.Join(s.dir, "data"),
+		"-U", superuser, "--pwfile", pwfile, "--auth", "scram-sha-256",
+		"-E", "UTF8", "--locale", "C", "--no-sync", "--no-instructions")
+	s.prepare(cmd)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("pgtest: initdb: %v: %s", err, lastLines(string(out), 5))
+	}
+	return nil
+}
+
+// prepare gives a server command its user, directory and a fixed environment, and puts
+// it in its own process group so that a ^C to go test reaches the test first, which then
+// stops the server in order. Should the test binary die, the server gets SIGQUIT (its
+// immediate shutdown) instead of living on.
+func (s *Server) prepare(cmd *exec.Cmd) {
+	cmd.Dir = s.dir
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "LC_ALL=C", "TZ=UTC"}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.cred, Setpgid: true, Pdeathsig: syscall.SIGQUIT}
+}
+
+func unprivileged() (*syscall.Credential, error) {
+	if os.Geteuid() != 0 {
+		return nil, nil
+	}
+	for _, name := range []string{"postgres", "nobody"} {
+		uid, gid, ok := lookupUser(name)
+		if ok {
+			return &syscall.Credential{Uid: uid, Gid: gid, Groups: []uint32{}}, nil
+		}
+	}
+	return nil, errors.New("pgtest: running as root, and neither the postgres nor the nobody user exists to run the server as")
+}
+
+// lookupUser reads /etc/passwd itself: os/user needs cgo or gives up on some systems,
+// and the two names it looks for are always local users.
+func lookupUser(name string) (uid, gid uint32, ok bool) {
+	b, err := os.ReadFile("/etc/passwd")
+	if err != nil {
+		return 0, 0, false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Split(line, ":")
+		if len(f) < 4 || f[0] != name {
+			continue
+		}
+		u, err1 := strconv.ParseUint(f[2], 10, 32)
+		g, err2 := strconv.ParseUint(f[3], 10, 32)
+		return uint32(u), uint32(g), err1 == nil && err2 == nil
+	}
+	return 0, 0, false
+}
+
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("pgtest: finding a free port: %w", err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, " | ")
+}
