@@ -206,7 +206,21 @@ func (s *Server) init() error {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("pgtest: initdb: %v: %s", err, lastLines(string(out), 5))
 	}
-	return nil
+	if len(s.listen) == 0 {
+		return nil
+	}
+	// initdb lets clients in from loopback only. A client in a test's namespace comes
+	// from its own address; the server listens on loopback and the given addresses
+	// alone, so any client that can reach it may try, with the password.
+	hba, err := os.OpenFile(filepath.Join(s.dir, "data", "pg_hba.conf"), os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return fmt.Errorf("pgtest: %w", err)
+	}
+	defer hba.Close()
+	if _, err := hba.WriteString("host all all 0.0.0.0/0 scram-sha-256\nhost all all ::/0 scram-sha-256\n"); err != nil {
+		return fmt.Errorf("pgtest: %w", err)
+	}
+	return hba.Close()
 }
 
 // prepare gives a server command its user, directory and a fixed environment, and puts
