@@ -7,14 +7,20 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/sys/unix"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/pgtest"
 )
+
+// The PostgreSQL test's server is removed, with the cluster it was copied from, at the end.
+func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // listen opens a TCP listener inside h that answers each connection with one line.
 func listen(t *testing.T, h *Host, addr string) net.Listener {
@@ -142,5 +148,43 @@ func TestChildQuery(t *testing.T) {
 	defer conn.Close(ctx)
 	if _, err := conn.Exec(ctx, "INSERT INTO seen SELECT inet_client_addr()"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestCommandIsTheProcess: the process Command starts is the command itself, inside the
+// host's namespace, so the replica tests' SIGKILL reaches the bot and not a wrapper.
+func TestCommandIsTheProcess(t *testing.T) {
+	n := New(t, 1)
+	h := n.Hosts[0]
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := h.Command(ctx, "sleep", "30")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := strconv.Itoa(cmd.Process.Pid)
+	var comm []byte
+	for range 100 { // ip execs the command a moment after the fork
+		if comm, _ = os.ReadFile("/proc/" + pid + "/comm"); strings.TrimSpace(string(comm)) == "sleep" {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := strings.TrimSpace(string(comm)); got != "sleep" {
+		t.Errorf("the started process is %q, not the command", got)
+	}
+	var in, want unix.Stat_t
+	if err := unix.Stat("/proc/"+pid+"/ns/net", &in); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Stat("/var/run/netns/"+h.Name, &want); err != nil {
+		t.Fatal(err)
+	}
+	if in.Ino != want.Ino {
+		t.Errorf("the process is not in %s's namespace", h.Name)
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	if err := cmd.Wait(); err == nil || !strings.Contains(err.Error(), "killed") {
+		t.Errorf("after SIGKILL: %v, want killed", err)
 	}
 }

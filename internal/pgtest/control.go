@@ -69,7 +69,7 @@ func (s *Server) Start() error {
 		args = append(args, "-c", kv)
 	}
 	cmd := exec.Command(filepath.Join(s.bin, "postgres"), args...)
-	s.prepare(cmd)
+	prepare(cmd, s.dir, s.cred)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("pgtest: starting postgres: %w", err)

@@ -41,20 +41,20 @@ func (s *Server) create(ctx context.Context, name, template string) error {
 	return nil
 }
 
-// Template makes a database that DatabaseFrom can clone: prepare gets its DSN and fills
+// Template makes a database that DatabaseFrom can clone: fill gets its DSN and fills
 // it (runs the migrations, say). Afterwards no one may connect to it, since PostgreSQL
 // copies a template only while it has no sessions.
-func (s *Server) Template(ctx context.Context, name string, prepare func(dsn string) error) error {
+func (s *Server) Template(ctx context.Context, name string, fill func(dsn string) error) error {
 	if err := s.exec(ctx, "CREATE DATABASE "+ident(name)); err != nil {
 		return fmt.Errorf("pgtest: creating template %s: %w", name, err)
 	}
-	if err := prepare(s.dsnOf(name)); err != nil {
+	if err := fill(s.dsnOf(name)); err != nil {
 		return fmt.Errorf("pgtest: preparing template %s: %w", name, err)
 	}
 	if err := s.exec(ctx, "ALTER DATABASE "+ident(name)+" WITH IS_TEMPLATE true ALLOW_CONNECTIONS false"); err != nil {
 		return fmt.Errorf("pgtest: template %s: %w", name, err)
 	}
-	// A pool that prepare forgot to close would make every clone fail.
+	// A pool that fill forgot to close would make every clone fail.
 	return s.exec(ctx, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", name)
 }
 

@@ -267,17 +267,28 @@ func TestWithHost(t *testing.T) {
 	}
 }
 
-// BenchmarkStart is a server's start-up: initdb, the first start, and its removal.
+// BenchmarkStart is a server's start-up and removal: from initdb, as a test without Main
+// pays for each server, and from the copy of a cluster, as each server after the first
+// costs under Main.
 func BenchmarkStart(b *testing.B) {
-	for b.Loop() {
-		s, err := Launch(Owned())
-		if err != nil {
-			if errors.Is(err, ErrNoServer) {
-				b.Skip(err)
+	if _, err := findBinaries(); err != nil {
+		b.Skip(err)
+	}
+	for _, bc := range []struct {
+		name   string
+		inMain bool
+	}{{"initdb", false}, {"copy", true}} {
+		b.Run(bc.name, func(b *testing.B) {
+			defer func(was bool) { shared.inMain = was }(shared.inMain)
+			shared.inMain = bc.inMain
+			for b.Loop() {
+				s, err := Launch(Owned())
+				if err != nil {
+					b.Fatal(err)
+				}
+				s.Close()
 			}
-			b.Fatal(err)
-		}
-		s.Close()
+		})
 	}
 }
 
@@ -291,5 +302,31 @@ func BenchmarkDatabase(b *testing.B) {
 			b.Fatal(err)
 		}
 		s.drop(b, name)
+	}
+}
+
+// TestNoServerSkips: without server binaries and without MAGDA_TEST_POSTGRES a test is
+// skipped, with a line naming Debian's package and the variable.
+func TestNoServerSkips(t *testing.T) {
+	defer func(was string) { debianBins = was }(debianBins)
+	debianBins = t.TempDir() + "/*/bin"
+	t.Setenv("PATH", t.TempDir())
+	t.Setenv(EnvServer, "")
+	t.Setenv("CI", "")
+	if _, err := Launch(); !errors.Is(err, ErrNoServer) {
+		t.Fatalf("Launch: %v, want ErrNoServer", err)
+	}
+	for _, want := range []string{"postgresql", EnvServer} {
+		if !strings.Contains(ErrNoServer.Error(), want) {
+			t.Errorf("the skip line %q does not name %s", ErrNoServer, want)
+		}
+	}
+	var ran bool
+	t.Run("start", func(t *testing.T) {
+		Start(t)
+		ran = true
+	})
+	if ran {
+		t.Fatal("Start went on without a server")
 	}
 }

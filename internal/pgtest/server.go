@@ -2,8 +2,6 @@ package pgtest
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -135,10 +133,14 @@ func external(dsn string) (*Server, error) {
 	return s, nil
 }
 
+// debianBins is where Debian's postgresql-NN packages put the server; a variable so that
+// a test can look elsewhere.
+var debianBins = "/usr/lib/postgresql/*/bin"
+
 // findBinaries prefers Debian's newest installed major version, then a server on PATH
 // (pg_ctl on PATH may be a link into Debian's directory, so links are followed).
 func findBinaries() (string, error) {
-	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	dirs, _ := filepath.Glob(debianBins)
 	major := func(d string) int { n, _ := strconv.Atoi(filepath.Base(filepath.Dir(d))); return n }
 	for i := range dirs { // newest first; a handful of entries at most
 		for j := i + 1; j < len(dirs); j++ {
@@ -168,69 +170,14 @@ func isExec(path string) bool {
 	return err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0
 }
 
-// init makes the temporary directory and the cluster in it. PostgreSQL refuses to run as
-// root, so under root (as in CI) both initdb and the server run as Debian's postgres
-// system user, or nobody, and the directory is theirs.
-func (s *Server) init() error {
-	var err error
-	if s.cred, err = unprivileged(); err != nil {
-		return err
-	}
-	if s.dir, err = os.MkdirTemp("", "pgtest-"); err != nil {
-		return fmt.Errorf("pgtest: %w", err)
-	}
-	password := make([]byte, 16)
-	rand.Read(password)
-	pw := hex.EncodeToString(password)
-	s.admin = &url.URL{Scheme: "postgres", User: url.UserPassword(superuser, pw), Path: "/postgres"}
-	pwfile := filepath.Join(s.dir, "pwfile")
-	if err := os.WriteFile(pwfile, []byte(pw+"\n"), 0o600); err != nil {
-		return fmt.Errorf("pgtest: %w", err)
-	}
-	defer os.Remove(pwfile)
-	if s.cred != nil {
-		for _, p := range []string{s.dir, pwfile} {
-			if err := os.Chown(p, int(s.cred.Uid), int(s.cred.Gid)); err != nil {
-				return fmt.Errorf("pgtest: %w", err)
-			}
-		}
-	}
-	// The C locale and UTF-8 make sorting and encoding the same on every machine,
-	// whatever LANG the developer has; password authentication on TCP is what the
-	// bot meets in production. --no-sync only skips initdb's own final flush: the
-	// server itself runs with fsync on.
-	cmd := exec.Command(filepath.Join(s.bin, "initdb"), "-D", filepath.Join(s.dir, "data"),
-		"-U", superuser, "--pwfile", pwfile, "--auth", "scram-sha-256",
-		"-E", "UTF8", "--locale", "C", "--no-sync", "--no-instructions")
-	s.prepare(cmd)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("pgtest: initdb: %v: %s", err, lastLines(string(out), 5))
-	}
-	if len(s.listen) == 0 {
-		return nil
-	}
-	// initdb lets clients in from loopback only. A client in a test's namespace comes
-	// from its own address; the server listens on loopback and the given addresses
-	// alone, so any client that can reach it may try, with the password.
-	hba, err := os.OpenFile(filepath.Join(s.dir, "data", "pg_hba.conf"), os.O_WRONLY|os.O_APPEND, 0)
-	if err != nil {
-		return fmt.Errorf("pgtest: %w", err)
-	}
-	defer hba.Close()
-	if _, err := hba.WriteString("host all all 0.0.0.0/0 scram-sha-256\nhost all all ::/0 scram-sha-256\n"); err != nil {
-		return fmt.Errorf("pgtest: %w", err)
-	}
-	return hba.Close()
-}
-
 // prepare gives a server command its user, directory and a fixed environment, and puts
 // it in its own process group so that a ^C to go test reaches the test first, which then
 // stops the server in order. Should the test binary die, the server gets SIGQUIT (its
 // immediate shutdown) instead of living on.
-func (s *Server) prepare(cmd *exec.Cmd) {
-	cmd.Dir = s.dir
+func prepare(cmd *exec.Cmd, dir string, cred *syscall.Credential) {
+	cmd.Dir = dir
 	cmd.Env = []string{"PATH=/usr/bin:/bin", "LC_ALL=C", "TZ=UTC"}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.cred, Setpgid: true, Pdeathsig: syscall.SIGQUIT}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Setpgid: true, Pdeathsig: syscall.SIGQUIT}
 }
 
 func unprivileged() (*syscall.Credential, error) {
