@@ -19,9 +19,6 @@ import (
 	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/pgtest"
 )
 
-// The PostgreSQL test's server is removed, with the cluster it was copied from, at the end.
-func TestMain(m *testing.M) { pgtest.Main(m) }
-
 // listen opens a TCP listener inside h that answers each connection with one line.
 func listen(t *testing.T, h *Host, addr string) net.Listener {
 	t.Helper()

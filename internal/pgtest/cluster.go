@@ -8,19 +8,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"syscall"
 )
-
-// skeleton is a cluster that initdb made once for the test binary, copied for each
-// further server: initdb takes seconds (4-5 s on a busy 2-core machine), a copy of its
-// 40 MB a fraction. Only under Main, which removes it at the end.
-var skeleton struct {
-	once     sync.Once
-	dir      string
-	password string
-	err      error
-}
 
 // init makes the temporary directory and the cluster in it. PostgreSQL refuses to run as
 // root, so under root (as in CI) both initdb and the server run as Debian's postgres
@@ -33,21 +22,8 @@ func (s *Server) init() error {
 	if s.dir, err = tempDir(s.cred, "pgtest-"); err != nil {
 		return err
 	}
-	var pw string
-	if shared.inMain {
-		skeleton.once.Do(func() {
-			if skeleton.dir, skeleton.err = tempDir(s.cred, "pgtest-skeleton-"); skeleton.err == nil {
-				skeleton.password, skeleton.err = initdb(s.bin, skeleton.dir, s.cred)
-			}
-		})
-		if skeleton.err != nil {
-			return skeleton.err
-		}
-		pw = skeleton.password
-		if out, err := exec.Command("cp", "-a", filepath.Join(skeleton.dir, "data"), s.dir).CombinedOutput(); err != nil {
-			return fmt.Errorf("pgtest: copying the initdb cluster: %v: %s", err, lastLines(string(out), 3))
-		}
-	} else if pw, err = initdb(s.bin, s.dir, s.cred); err != nil {
+	pw, err := initdb(s.bin, s.dir, s.cred)
+	if err != nil {
 		return err
 	}
 	s.admin = &url.URL{Scheme: "postgres", User: url.UserPassword(superuser, pw), Path: "/postgres"}

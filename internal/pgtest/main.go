@@ -24,9 +24,6 @@ func Main(m *testing.M, opts ...Option) {
 	if shared.srv != nil {
 		shared.srv.Close()
 	}
-	if skeleton.dir != "" {
-		os.RemoveAll(skeleton.dir)
-	}
 	os.Exit(code)
 }
 

@@ -267,28 +267,17 @@ func TestWithHost(t *testing.T) {
 	}
 }
 
-// BenchmarkStart is a server's start-up and removal: from initdb, as a test without Main
-// pays for each server, and from the copy of a cluster, as each server after the first
-// costs under Main.
+// BenchmarkStart is a server's start-up and removal: initdb, the first start, the stop.
 func BenchmarkStart(b *testing.B) {
 	if _, err := findBinaries(); err != nil {
 		b.Skip(err)
 	}
-	for _, bc := range []struct {
-		name   string
-		inMain bool
-	}{{"initdb", false}, {"copy", true}} {
-		b.Run(bc.name, func(b *testing.B) {
-			defer func(was bool) { shared.inMain = was }(shared.inMain)
-			shared.inMain = bc.inMain
-			for b.Loop() {
-				s, err := Launch(Owned())
-				if err != nil {
-					b.Fatal(err)
-				}
-				s.Close()
-			}
-		})
+	for b.Loop() {
+		s, err := Launch(Owned())
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
 	}
 }
 
