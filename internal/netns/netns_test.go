@@ -100,7 +100,7 @@ func TestHostsConnect(t *testing.T) {
 func TestHostReachesPostgres(t *testing.T) {
 	n := New(t, 1)
 	h := n.Hosts[0]
-	srv := pgtest.Start(t, pgtest.Owned(), pgtest.Listen(n.Gateway.String()))
+	srv := pgtest.Start(t, pgtest.Listen(n.Gateway.String()))
 	dsn := srv.Database(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

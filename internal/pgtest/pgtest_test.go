@@ -237,8 +237,7 @@ func TestStoppedUnreachable(t *testing.T) {
 // TestExternalServer: with MAGDA_TEST_POSTGRES set the harness uses that server: it
 // creates databases there, and refuses to stop it.
 func TestExternalServer(t *testing.T) {
-	own := Start(t, Owned())
-	t.Setenv(EnvServer, own.DSN())
+	t.Setenv(EnvServer, Shared(t).DSN())
 	s, err := Launch()
 	if err != nil {
 		t.Fatal(err)

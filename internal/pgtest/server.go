@@ -8,7 +8,9 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -67,12 +69,13 @@ type options struct {
 // Listen makes the server listen on these addresses as well as 127.0.0.1, such as the
 // bridge address of an internal/netns network, so that processes in the test's own
 // namespaces reach it. Each must be configured on this host before the server starts.
+// An outside server cannot be told where to listen, so Listen implies Owned.
 func Listen(addrs ...string) Option {
-	return func(o *options) { o.listen = append(o.listen, addrs...) }
+	return func(o *options) { o.listen, o.owned = append(o.listen, addrs...), true }
 }
 
 // Setting passes a server setting (postgres -c name=value), such as shared_buffers for
-// a benchmark.
+// a benchmark. A server named by EnvServer keeps its own settings.
 func Setting(name, value string) Option {
 	return func(o *options) { o.settings = append(o.settings, name+"="+value) }
 }
@@ -122,7 +125,8 @@ func Launch(opts ...Option) (*Server, error) {
 func external(dsn string) (*Server, error) {
 	u, err := url.Parse(dsn)
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
-		return nil, fmt.Errorf("pgtest: %s must be a postgres://user:password@host:port/db URL, not %q", EnvServer, dsn)
+		// The value is not repeated: it may hold a password.
+		return nil, fmt.Errorf("pgtest: %s must be a postgres://user:password@host:port/db URL", EnvServer)
 	}
 	s := &Server{admin: u}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -142,13 +146,7 @@ var debianBins = "/usr/lib/postgresql/*/bin"
 func findBinaries() (string, error) {
 	dirs, _ := filepath.Glob(debianBins)
 	major := func(d string) int { n, _ := strconv.Atoi(filepath.Base(filepath.Dir(d))); return n }
-	for i := range dirs { // newest first; a handful of entries at most
-		for j := i + 1; j < len(dirs); j++ {
-			if major(dirs[j]) > major(dirs[i]) {
-				dirs[i], dirs[j] = dirs[j], dirs[i]
-			}
-		}
-	}
+	slices.SortFunc(dirs, func(a, b string) int { return major(b) - major(a) })
 	for _, name := range []string{"postgres", "initdb", "pg_ctl"} {
 		if p, err := exec.LookPath(name); err == nil {
 			if r, err := filepath.EvalSymlinks(p); err == nil {
@@ -173,7 +171,8 @@ func isExec(path string) bool {
 // prepare gives a server command its user, directory and a fixed environment, and puts
 // it in its own process group so that a ^C to go test reaches the test first, which then
 // stops the server in order. Should the test binary die, the server gets SIGQUIT (its
-// immediate shutdown) instead of living on.
+// immediate shutdown) instead of living on. (Linux sends it when the starting thread
+// ends; a Go thread ends only with a goroutine that stays locked to it.)
 func prepare(cmd *exec.Cmd, dir string, cred *syscall.Credential) {
 	cmd.Dir = dir
 	cmd.Env = []string{"PATH=/usr/bin:/bin", "LC_ALL=C", "TZ=UTC"}
@@ -185,31 +184,18 @@ func unprivileged() (*syscall.Credential, error) {
 		return nil, nil
 	}
 	for _, name := range []string{"postgres", "nobody"} {
-		uid, gid, ok := lookupUser(name)
-		if ok {
-			return &syscall.Credential{Uid: uid, Gid: gid, Groups: []uint32{}}, nil
+		u, err := user.Lookup(name)
+		if err != nil {
+			continue
+		}
+		uid, err1 := strconv.ParseUint(u.Uid, 10, 32)
+		gid, err2 := strconv.ParseUint(u.Gid, 10, 32)
+		if err1 == nil && err2 == nil {
+			// No supplementary groups: root's must not come along.
+			return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid), Groups: []uint32{}}, nil
 		}
 	}
 	return nil, errors.New("pgtest: running as root, and neither the postgres nor the nobody user exists to run the server as")
-}
-
-// lookupUser reads /etc/passwd itself: os/user needs cgo or gives up on some systems,
-// and the two names it looks for are always local users.
-func lookupUser(name string) (uid, gid uint32, ok bool) {
-	b, err := os.ReadFile("/etc/passwd")
-	if err != nil {
-		return 0, 0, false
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		f := strings.Split(line, ":")
-		if len(f) < 4 || f[0] != name {
-			continue
-		}
-		u, err1 := strconv.ParseUint(f[2], 10, 32)
-		g, err2 := strconv.ParseUint(f[3], 10, 32)
-		return uint32(u), uint32(g), err1 == nil && err2 == nil
-	}
-	return 0, 0, false
 }
 
 func freePort() (int, error) {
