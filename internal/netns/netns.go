@@ -29,6 +29,8 @@ type Network struct {
 type Host struct {
 	Name string     // the namespace's name, as `ip netns` knows it
 	Addr netip.Addr // its address on the bridge, on its device eth0
+
+	port string // its veth's end on the bridge
 }
 
 // cmdWithin bounds each ip command, so a wedged kernel call fails the test instead of
@@ -123,6 +125,7 @@ func (n *Network) host(t testing.TB, i int) (*Host, error) {
 	}
 	t.Cleanup(func() { cleanup(t, "ip", "netns", "del", h.Name) })
 	outer := "mgt" + third + "v" + strconv.Itoa(i) // at most 15 bytes: "mgt254v249"
+	h.port = outer
 	for _, args := range [][]string{
 		{"link", "add", outer, "type", "veth", "peer", "name", "eth0", "netns", h.Name},
 		{"link", "set", outer, "master", n.Bridge, "up"},
@@ -135,6 +138,20 @@ func (n *Network) host(t testing.TB, i int) (*Host, error) {
 		}
 	}
 	return h, nil
+}
+
+// Disconnect takes the host off the bridge, as a pulled cable or a partition would:
+// its packets are dropped, not refused, so a client sees time-outs rather than errors
+// at once (Stop on a pgtest server gives the other kind). Connect puts it back.
+func (h *Host) Disconnect() error {
+	_, err := run("ip", "link", "set", h.port, "down")
+	return err
+}
+
+// Connect puts a host taken off the bridge by Disconnect back on it.
+func (h *Host) Connect() error {
+	_, err := run("ip", "link", "set", h.port, "up")
+	return err
 }
 
 // Command is a command that runs inside the host (through `ip netns exec`, which then

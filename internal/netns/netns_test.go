@@ -185,3 +185,33 @@ func TestCommandIsTheProcess(t *testing.T) {
 		t.Errorf("after SIGKILL: %v, want killed", err)
 	}
 }
+
+// TestDisconnect: a host taken off the bridge is not reached (the dial times out, as in
+// a partition) and is reached again once it is back.
+func TestDisconnect(t *testing.T) {
+	n := New(t, 2)
+	a, b := n.Hosts[0], n.Hosts[1]
+	addr := listen(t, a, netip.AddrPortFrom(a.Addr, 0).String()).Addr().String()
+	if _, err := dial(b, addr); err != nil {
+		t.Fatalf("before: %v", err)
+	}
+	if err := a.Disconnect(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dial(b, addr); err == nil {
+		t.Fatal("reached a disconnected host")
+	} else if ne, ok := err.(net.Error); !ok || !ne.Timeout() {
+		t.Errorf("dialing a disconnected host: %v, want a time-out", err)
+	}
+	if err := a.Connect(); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	for range 20 { // the link comes back up a moment after the command
+		if _, err = dial(b, addr); err == nil {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("after Connect: %v", err)
+}
