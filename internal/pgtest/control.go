@@ -104,8 +104,9 @@ func (s *Server) Start() error {
 // transactions are rolled back, clients disconnected, a checkpoint written).
 func (s *Server) Stop() error { return s.signal(syscall.SIGINT) }
 
-// Crash stops the server without a checkpoint (immediate shutdown), as a power cut would
-// leave it: the next Start replays the WAL, so what was committed must still be there.
+// Crash stops the server without a checkpoint (immediate shutdown), as a crash of the
+// server leaves it: the next Start replays the WAL, so what was committed must still be
+// there. (Not a power cut: the kernel keeps what was written but not yet flushed.)
 func (s *Server) Crash() error { return s.signal(syscall.SIGQUIT) }
 
 // Restart is Stop then Start.
