@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"runtime"
@@ -16,6 +17,10 @@ import (
 // commit's fsync is shared by tens of thousands of rows, small enough that the WAL and an
 // Append waiting for the writer stay small.
 const importBatch = 50_000
+
+// importCacheKiB is the writer's page cache during an import (SQLite's default is 2,000
+// KiB).
+const importCacheKiB = 256 << 10
 
 // ImportStats count what an Import stored, so far or in all.
 type ImportStats struct {
@@ -49,6 +54,13 @@ func (db *DB) Import(ctx context.Context, source string, tickets iter.Seq[[]sla.
 	if closed {
 		return stats, fmt.Errorf("import: %w", ErrClosed)
 	}
+	// A bulk load touches index pages all over the file: a large page cache on the
+	// writer for the time of the import keeps them in memory instead of reading them
+	// back at every commit.
+	if _, err := db.write.ExecContext(ctx, `PRAGMA cache_size = -`+fmt.Sprint(importCacheKiB)); err != nil {
+		return stats, fmt.Errorf("import: %w", err)
+	}
+	defer db.write.ExecContext(context.Background(), `PRAGMA cache_size = -2000`)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	queue := db.prepareAll(ctx, source, tickets)
@@ -66,15 +78,18 @@ func (db *DB) Import(ctx context.Context, source string, tickets iter.Seq[[]sla.
 	pending := 0
 	for p := range queue {
 		<-p.ready
+		if err := ctx.Err(); err != nil {
+			return stats, fmt.Errorf("import: %w", err)
+		}
 		if p.err != nil {
 			return stats, fmt.Errorf("import: %w", p.err)
 		}
 		if tx == nil {
-			if tx, err = db.write.BeginTx(ctx, nil); err != nil {
+			if tx, err = db.write.BeginTx(context.Background(), nil); err != nil {
 				return stats, fmt.Errorf("import: %w", err)
 			}
 		}
-		n, err := db.importTicket(ctx, tx, source, p)
+		n, err := db.importTicket(tx, source, p)
 		if err != nil {
 			return stats, fmt.Errorf("import %s: %w", p.key, err)
 		}
@@ -197,7 +212,12 @@ func (db *DB) prepare(source string, p *preparedTicket) {
 // importTicket inserts one prepared ticket's events and stores its state: the one
 // prepared when the ticket is new and every event was stored, else derived again from
 // everything stored for it (refreshTicket, as Append).
-func (db *DB) importTicket(ctx context.Context, tx *sql.Tx, source string, p *preparedTicket) (stored int, err error) {
+//
+// Its statements run without the caller's context, which Import checks between tickets:
+// go-sqlite3 watches a context that can end on a goroutine of its own for every
+// statement, a cost paid millions of times over in a bulk load.
+func (db *DB) importTicket(tx *sql.Tx, source string, p *preparedTicket) (stored int, err error) {
+	ctx := context.Background()
 	var existed bool
 	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM events WHERE ticket = ?)`, p.key).Scan(&existed); err != nil {
 		return 0, err
@@ -220,3 +240,29 @@ func (db *DB) importTicket(ctx context.Context, tx *sql.Tx, source string, p *pr
 	}
 	return stored, upsertTicket(ctx, tx, p.key, p.state, p.data, db.risk(p.state), received)
 }
+
+// Note reads a value a tool stored with SetNote (the meta table), such as the name of
+// the population a benchmark fixture holds; found is false when there is none.
+func (db *DB) Note(ctx context.Context, name string) (value string, found bool, err error) {
+	err = db.read.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, metaNoteKey(name)).Scan(&value)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return "", false, nil
+	case err != nil:
+		return "", false, fmt.Errorf("note %s: %w", name, err)
+	}
+	return value, true, nil
+}
+
+// SetNote stores value under name in the meta table, beside but apart from the store's
+// own entries (the derive fingerprint): a note never changes how the store behaves.
+func (db *DB) SetNote(ctx context.Context, name, value string) error {
+	_, err := db.write.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, metaNoteKey(name), value)
+	if err != nil {
+		return fmt.Errorf("note %s: %w", name, err)
+	}
+	return nil
+}
+
+func metaNoteKey(name string) string { return "note:" + name }

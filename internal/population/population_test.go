@@ -33,6 +33,28 @@ func TestTicketsDeterministic(t *testing.T) {
 // TestTicketsValid: every event passes the contract check every intake applies, keys
 // are MAGDA-1..N in creation order, each ticket starts with its created event, no event
 // is later than Now and none earlier than the span.
+// TestInKeyOrder: the same tickets as Tickets, each once, in the order of their keys as
+// text.
+func TestInKeyOrder(t *testing.T) {
+	for _, n := range []int{0, 1, 9, 10, 11, 99, 100, 1234} {
+		o := population.Options{N: n, Seed: 2, Now: now}
+		var keys []string
+		byKey := map[string][]sla.Event{}
+		for evs := range o.InKeyOrder() {
+			keys = append(keys, evs[0].Ticket)
+			byKey[evs[0].Ticket] = evs
+		}
+		if len(keys) != n || len(byKey) != n || !slices.IsSorted(keys) {
+			t.Fatalf("n=%d: %d tickets, %d keys, sorted %v: %v", n, len(keys), len(byKey), slices.IsSorted(keys), keys[:min(len(keys), 20)])
+		}
+		for evs := range o.Tickets() {
+			if !cmp.Equal(evs, byKey[evs[0].Ticket]) {
+				t.Fatalf("n=%d: %s differs in key order", n, evs[0].Ticket)
+			}
+		}
+	}
+}
+
 func TestTicketsValid(t *testing.T) {
 	o := population.Options{N: 3000, Seed: 1, Now: now}
 	i, lastCreated := 0, time.Time{}
