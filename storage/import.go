@@ -41,7 +41,8 @@ type ImportStats struct {
 // already sent, is derived again from all of its stored events, as Append does.
 //
 // Import commits every importBatch events, so an error leaves the transactions before it
-// committed: stats says how much. A caller that must change nothing on bad input imports
+// committed: stats says how much. Append calls meanwhile wait for the transaction in
+// progress, a few seconds at most. A caller that must change nothing on bad input imports
 // into a new file and keeps it only when Import returns nil (`bot seed` does). progress,
 // when not nil, is called after each commit with the totals so far.
 func (db *DB) Import(ctx context.Context, source string, tickets iter.Seq[[]sla.Event], progress func(ImportStats)) (stats ImportStats, err error) {
