@@ -142,3 +142,32 @@ func TestSeedThenRead(t *testing.T) {
 		t.Errorf("after seed --force --tickets 10, bot tickets lists %d", len(all))
 	}
 }
+
+// TestSeedInterrupted: a seed stopped half-way (Ctrl-C ends its context) leaves no file,
+// neither the database nor the one it was building.
+func TestSeedInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out lineCanceller
+	out.cancel, out.after = cancel, 1 // the first line says it starts
+	err := run(ctx, []string{"seed", "--tickets", "50000", "--db", filepath.Join(dir, "magda.db"), "--now", seedNow}, env(nil), &out)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("seed = %v; want context.Canceled", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("an interrupted seed left %v", entries)
+	}
+}
+
+// lineCanceller cancels after its first `after` writes.
+type lineCanceller struct {
+	cancel func()
+	after  int
+}
+
+func (w *lineCanceller) Write(p []byte) (int, error) {
+	if w.after--; w.after <= 0 {
+		w.cancel()
+	}
+	return len(p), nil
+}
