@@ -179,9 +179,9 @@ func TestImportOntoStored(t *testing.T) {
 	}
 }
 
-// TestImportKeepsTier: a created event that carries the tier it was stored under (a copy
+// TestImportKeepsTier_R1_1: a created event that carries the tier it was stored under (a copy
 // of another store) keeps it (R1.1), whatever TierOf says now.
-func TestImportKeepsTier(t *testing.T) {
+func TestImportKeepsTier_R1_1(t *testing.T) {
 	db := openImport(t, filepath.Join(t.TempDir(), "magda.db"))
 	e := created("MAGDA-1", "agency-y", sla.P2, dt(2026, 7, 13, 9, 0))
 	e.Tier = sla.Dedicated
