@@ -87,11 +87,11 @@ func TestTicketsValid(t *testing.T) {
 	}
 }
 
-// TestTicketsMix_R3_4_R4_4_R5_3_R7 derives the population with the example configuration and checks the
-// shape the benchmarks rely on: about half open (some of them paused), mostly P3/P4
-// incidents and questions, few connections, both tiers, progress updates for dedicated
-// P1/P2 (R5.3), pauses (R3.4), priority changes (R4.4), escalations (R7) and reopened
-// tickets (R5.2).
+// TestTicketsMix_R3_4_R4_4_R5_3_R7 derives the population with the example
+// configuration and checks the shape the benchmarks rely on: about half open (some of
+// them paused), mostly P3/P4 incidents and questions, few connections, both tiers,
+// progress updates for dedicated P1/P2 (R5.3), pauses (R3.4), priority changes (R4.4),
+// escalations (R7) and reopened tickets (R5.2).
 func TestTicketsMix_R3_4_R4_4_R5_3_R7(t *testing.T) {
 	cfg, err := config.Load("")
 	if err != nil {
