@@ -2,31 +2,33 @@ package notify_test
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"os"
-	"path/filepath"
 	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/benchfixture"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
 )
 
-const benchTickets = 100_000
+// defaultBenchTickets is the fixture's size unless MAGDA_BENCH_TICKETS says otherwise.
+const defaultBenchTickets = 100_000
 
-// benchNow is the instant the benchmark passes run at: a Wednesday morning.
-var benchNow = dt(2026, 7, 15, 10, 0)
+// benchNow is the instant the benchmark passes run at: a Wednesday morning, the end of
+// the fixture's population.
+var benchNow = benchfixture.SharedNow
 
-// fixture is a file with benchTickets open tickets, built once per test binary and
-// removed by TestMain.
+// fixture is the generated population the passes run on (benchfixture.Shared, about half
+// of it open: running, paused, at-risk and breached clocks, update reminders), built once
+// per test binary: at MAGDA_BENCH_FIXTURE when set (and kept there, shared with the
+// storage benchmarks), else in a temporary directory that TestMain removes.
 var fixture struct {
 	once sync.Once
 	dir  string
 	path string
+	n    int
 	err  error
 }
 
@@ -38,43 +40,18 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// benchEvents are ticket i's events: reported up to 14 days (20,000 minutes) before
-// benchNow, on both tiers and every priority, half of them answered 20 minutes later,
-// so that the passes meet running, at-risk and breached clocks and update reminders.
-func benchEvents(i int) []sla.Event {
-	key := fmt.Sprintf("MAGDA-%06d", i)
-	at := benchNow.Add(-time.Duration(i%20_000+1) * time.Minute)
-	customer := []string{"agency-x", "agency-y"}[i%2]
-	evs := []sla.Event{created(key, customer, sla.Priority(1+i%4), at)}
-	if i%4 < 2 && at.Add(20*time.Minute).Before(benchNow) {
-		evs = append(evs, ev(key, sla.Responded, at.Add(20*time.Minute)))
-	}
-	return evs
-}
-
+// benchFixture is the file of MAGDA_BENCH_TICKETS generated tickets (default 100,000).
 func benchFixture(b *testing.B) string {
 	b.Helper()
 	fixture.once.Do(func() {
+		if fixture.n, fixture.err = benchfixture.Tickets(defaultBenchTickets); fixture.err != nil {
+			return
+		}
 		if fixture.dir, fixture.err = os.MkdirTemp("", "notify-bench-"); fixture.err != nil {
 			return
 		}
-		fixture.path = filepath.Join(fixture.dir, "magda.db")
-		db, err := storage.Open(fixture.path, storage.Options{Derive: derive})
-		if err != nil {
-			fixture.err = err
-			return
-		}
-		defer db.Close()
-		for first := 0; first < benchTickets; first += 500 {
-			var evs []sla.Event
-			for i := first; i < first+500; i++ {
-				evs = append(evs, benchEvents(i)...)
-			}
-			if _, err := db.Append(context.Background(), storage.SourceAPI, "", evs); err != nil {
-				fixture.err = err
-				return
-			}
-		}
+		fixture.path, fixture.err = benchfixture.Population(fixture.dir, "", benchfixture.SharedLabel,
+			benchfixture.Shared(fixture.n), storage.Options{Derive: derive})
 	})
 	if fixture.err != nil {
 		b.Fatal(fixture.err)
@@ -85,21 +62,7 @@ func benchFixture(b *testing.B) string {
 // copyFixture gives a fresh copy of the fixture: a database the scheduler never saw.
 func copyFixture(b *testing.B) string {
 	b.Helper()
-	src, err := os.Open(benchFixture(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer src.Close()
-	path := filepath.Join(b.TempDir(), "magda.db")
-	dst, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer dst.Close()
-	if _, err := io.Copy(dst, src); err != nil {
-		b.Fatal(err)
-	}
-	return path
+	return benchfixture.Copy(b, benchFixture(b))
 }
 
 // peakHeap samples the live heap while f runs and gives its peak in MiB.
@@ -128,8 +91,8 @@ func peakHeap(f func()) float64 {
 	return float64(peak.Load()) / (1 << 20)
 }
 
-// BenchmarkTick is one scheduler pass over 100,000 open tickets (target: under one
-// second and 150 MiB). first: a database the scheduler never saw, every stage already
+// BenchmarkTick is one scheduler pass over the fixture's tickets, about half of them
+// open (target: under one second and 150 MiB at 100,000). first: a database the scheduler never saw, every stage already
 // due is stored (as history); steady: a pass with nothing new; advancing: each pass a
 // minute after the last, storing and rendering what became due in that minute. Run it
 // with -benchtime=5x: the fixture takes a while to build.

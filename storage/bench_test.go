@@ -12,18 +12,23 @@ import (
 	"testing"
 	"time"
 
+	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/benchfixture"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/population"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
 )
 
-const fixtureTickets = 100_000
+// defaultFixtureTickets is the fixture's size unless MAGDA_BENCH_TICKETS says otherwise.
+const defaultFixtureTickets = 100_000
 
-// fixture is a file with fixtureTickets tickets, built once per test binary and removed
-// by TestMain.
+// fixture is the generated population the read benchmarks run on (benchfixture.Shared),
+// built once per test binary: at MAGDA_BENCH_FIXTURE when set (and kept there), else in
+// a temporary directory that TestMain removes.
 var fixture struct {
 	once sync.Once
 	dir  string
 	path string
+	n    int
 	err  error
 }
 
@@ -38,7 +43,7 @@ func TestMain(m *testing.M) {
 func fixtureKey(i int) string { return fmt.Sprintf("MAGDA-%06d", i) }
 
 // lifeEvent is the n-th event of ticket i: created, responded, updated, then resolved
-// for every other ticket, so that lists and counts see both open and resolved ones.
+// for every other ticket, so that an append benchmark stores whole lives.
 func lifeEvent(i, n int) sla.Event {
 	key := fixtureKey(i)
 	at := dt(2026, 1, 5, 9, 0).Add(time.Duration(i) * time.Minute)
@@ -57,32 +62,19 @@ func lifeEvent(i, n int) sla.Event {
 	return ev(key, sla.Updated, at.Add(26*time.Hour))
 }
 
+// ticketFixture is the file of MAGDA_BENCH_TICKETS generated tickets (default 100,000,
+// about half of them open), keys MAGDA-1..N: see fixtureSize.
 func ticketFixture(b *testing.B) string {
 	b.Helper()
 	fixture.once.Do(func() {
+		if fixture.n, fixture.err = benchfixture.Tickets(defaultFixtureTickets); fixture.err != nil {
+			return
+		}
 		if fixture.dir, fixture.err = os.MkdirTemp("", "storage-bench-"); fixture.err != nil {
 			return
 		}
-		fixture.path = filepath.Join(fixture.dir, "magda.db")
-		db, err := storage.Open(fixture.path, storage.Options{Derive: derive})
-		if err != nil {
-			fixture.err = err
-			return
-		}
-		defer db.Close()
-		const perCall = 250 // tickets per Append: 1,000 events
-		for first := 0; first < fixtureTickets; first += perCall {
-			var evs []sla.Event
-			for i := first; i < first+perCall; i++ {
-				for n := range 4 {
-					evs = append(evs, lifeEvent(i, n))
-				}
-			}
-			if _, err := db.Append(context.Background(), storage.SourceAPI, "", evs); err != nil {
-				fixture.err = err
-				return
-			}
-		}
+		fixture.path, fixture.err = benchfixture.Population(fixture.dir, "", benchfixture.SharedLabel,
+			benchfixture.Shared(fixture.n), storage.Options{Derive: derive})
 	})
 	if fixture.err != nil {
 		b.Fatal(fixture.err)
@@ -90,16 +82,23 @@ func ticketFixture(b *testing.B) string {
 	return fixture.path
 }
 
-// BenchmarkTicketRead reads random tickets among 100,000 and reports the latency
+// fixtureSize is how many tickets ticketFixture holds.
+func fixtureSize(b *testing.B) int {
+	ticketFixture(b)
+	return fixture.n
+}
+
+// BenchmarkTicketRead reads random tickets of the fixture and reports the latency
 // percentiles of Ticket (target: p99 under 1 ms).
 func BenchmarkTicketRead(b *testing.B) {
 	db := openAt(b, ticketFixture(b), derive)
+	n := fixtureSize(b)
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(1, 2))
 	durs := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
 	for range b.N {
-		key := fixtureKey(rng.IntN(fixtureTickets))
+		key := population.Key(1 + rng.IntN(n))
 		start := time.Now()
 		_, found, err := db.Ticket(ctx, key)
 		durs = append(durs, time.Since(start))
@@ -114,7 +113,7 @@ func BenchmarkTicketRead(b *testing.B) {
 	b.ReportMetric(pct(0.99), "p99-µs")
 }
 
-// BenchmarkTickets lists the 50 soonest due open tickets among 100,000.
+// BenchmarkTickets lists the 50 soonest due open tickets of the fixture.
 func BenchmarkTickets(b *testing.B) {
 	db := openAt(b, ticketFixture(b), derive)
 	ctx := context.Background()
@@ -125,7 +124,7 @@ func BenchmarkTickets(b *testing.B) {
 	}
 }
 
-// BenchmarkCounts runs the metrics query over 100,000 tickets.
+// BenchmarkCounts runs the metrics query over the fixture's tickets.
 func BenchmarkCounts(b *testing.B) {
 	db := openAt(b, ticketFixture(b), derive)
 	ctx := context.Background()
@@ -137,20 +136,21 @@ func BenchmarkCounts(b *testing.B) {
 	}
 }
 
-// BenchmarkRederive recomputes 100,000 tickets, without a change to the configuration
-// and with two customers of three changing tier (which then alternates); run it with
-// -benchtime=1x.
+// BenchmarkRederive recomputes the fixture's tickets (on a copy), without a change to
+// the configuration and with agency-y, the customer of every other ticket, changing
+// tier (which then alternates); run it with -benchtime=1x.
 func BenchmarkRederive(b *testing.B) {
 	ctx := context.Background()
-	path := ticketFixture(b)
-	moved := deriveWith(map[string]sla.Tier{"agency-x": sla.Dedicated, "agency-y": sla.Dedicated, "agency-z": sla.Dedicated})
+	path := benchfixture.Copy(b, ticketFixture(b))
+	n := fixtureSize(b)
+	moved := deriveWith(map[string]sla.Tier{"agency-x": sla.Dedicated, "agency-y": sla.Dedicated})
 	tests := []struct {
 		name    string
 		derives []func([]sla.Event) sla.Ticket
 		changed int
 	}{
 		{"unchanged", []func([]sla.Event) sla.Ticket{derive}, 0},
-		{"tier changed", []func([]sla.Event) sla.Ticket{moved, derive}, fixtureTickets * 2 / 3},
+		{"tier changed", []func([]sla.Event) sla.Ticket{moved, derive}, n / 2},
 	}
 	for _, tt := range tests {
 		b.Run(tt.name, func(b *testing.B) {
@@ -168,7 +168,7 @@ func BenchmarkRederive(b *testing.B) {
 				b.StartTimer()
 				i++
 			}
-			b.ReportMetric(float64(fixtureTickets*b.N)/b.Elapsed().Seconds(), "tickets/s")
+			b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "tickets/s")
 		})
 	}
 }
@@ -206,4 +206,31 @@ func BenchmarkAppend(b *testing.B) {
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 		})
 	}
+}
+
+// BenchmarkImport stores the fixture's population (MAGDA_BENCH_TICKETS, default 100,000)
+// into a new file through Import, as `bot seed` does, and reports tickets and events per
+// second; run it with -benchtime=1x.
+func BenchmarkImport(b *testing.B) {
+	n, err := benchfixture.Tickets(defaultFixtureTickets)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pop := benchfixture.Shared(n)
+	var events int
+	for b.Loop() {
+		b.StopTimer()
+		db := openAt(b, filepath.Join(b.TempDir(), "magda.db"), derive)
+		b.StartTimer()
+		stats, err := db.Import(context.Background(), storage.SourceAPI, pop.InKeyOrder(), nil)
+		if err != nil || stats.Tickets != n {
+			b.Fatalf("Import = %+v, %v", stats, err)
+		}
+		if err := db.Close(); err != nil {
+			b.Fatal(err)
+		}
+		events += stats.Events
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "tickets/s")
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
 }

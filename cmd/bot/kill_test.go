@@ -39,7 +39,9 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	removeSeeded()
+	os.Exit(code)
 }
 
 // An event acknowledged with 2xx is on disk: the server process is killed with SIGKILL

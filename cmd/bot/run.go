@@ -33,7 +33,8 @@ const usage = `usage:
   bot outages [--month YYYY-MM] [--db FILE] [--config FILE]
   bot backup FILE [--db FILE]
   bot check [--addr ADDR] [--db FILE] [--config FILE]
-  bot reload [--db FILE] [--config FILE]`
+  bot reload [--db FILE] [--config FILE]
+  bot seed --tickets N [--db FILE] [--config FILE] [--now RFC3339] [--seed N] [--force]`
 
 // run is the whole program; main only adds signals, the environment and exit codes.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
@@ -74,6 +75,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return reloadCmd(ctx, rest, getenv, stdout)
 	case "review":
 		return reviewCmd(ctx, rest, getenv, stdout)
+	case "seed":
+		return seed(ctx, rest, getenv, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -2,22 +2,23 @@ package slack
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/commands"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/benchfixture"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/population"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
 )
 
-const benchTickets = 100_000
+// defaultBenchTickets is the store's size unless MAGDA_BENCH_TICKETS says otherwise.
+const defaultBenchTickets = 100_000
 
 // dbStore adapts storage.DB to commands.Store, as cmd/bot does.
 type dbStore struct{ *storage.DB }
@@ -30,44 +31,37 @@ func (s dbStore) Queue(ctx context.Context, customer string, p sla.Priority, due
 	return s.DB.Queue(ctx, storage.QueueFilter{Customer: customer, Priority: p.String(), DueBy: dueBy, RiskBy: riskBy, Limit: limit})
 }
 
-func benchKey(i int) string { return fmt.Sprintf("MAGDA-%d", 100000+i) }
-
-// benchStore is a SQLite store with benchTickets tickets: created and responded, half of
-// them resolved, spread over two customers and the four priorities.
-func benchStore(b *testing.B) dbStore {
+// benchStore is a SQLite store holding the generated population the storage and notify
+// benchmarks use too (benchfixture.Shared: MAGDA_BENCH_TICKETS tickets, default 100,000,
+// about half of them open, over agency-x and agency-y), built in the benchmark's
+// temporary directory, or kept at MAGDA_BENCH_FIXTURE when set. It gives the number of
+// tickets too.
+func benchStore(b *testing.B) (dbStore, int) {
 	b.Helper()
+	n, err := benchfixture.Tickets(defaultBenchTickets)
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts := storage.Options{Derive: func(evs []sla.Event) sla.Ticket { return sla.Replay(evs, tierOf, cals) }}
 	start := time.Now()
-	db, err := storage.Open(filepath.Join(b.TempDir(), "magda.db"), storage.Options{
-		Derive: func(evs []sla.Event) sla.Ticket { return sla.Replay(evs, tierOf, cals) },
-	})
+	path, err := benchfixture.Population(b.TempDir(), "", benchfixture.SharedLabel, benchfixture.Shared(n), opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%d tickets ready in %s", n, time.Since(start).Round(time.Millisecond))
+	db, err := storage.Open(path, opts)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	const perCall = 2500
-	for first := 0; first < benchTickets; first += perCall {
-		var evs []sla.Event
-		for i := first; i < first+perCall; i++ {
-			key, at := benchKey(i), dt(2026, time.January, 5, 9, 0).Add(time.Duration(i)*time.Minute)
-			evs = append(evs, created(key, testCustomers[i%2].ID, at, sla.Priority(1+i%4)),
-				sla.Event{ID: key + "-r", Ticket: key, Type: sla.Responded, At: at.Add(20 * time.Minute)})
-			if i%2 == 0 {
-				evs = append(evs, sla.Event{ID: key + "-x", Ticket: key, Type: sla.Resolved, At: at.Add(26 * time.Hour)})
-			}
-		}
-		if _, err := db.Append(context.Background(), storage.SourceAPI, "", evs); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.Logf("built %d tickets in %s", benchTickets, time.Since(start).Round(time.Millisecond))
-	return dbStore{db}
+	return dbStore{db}, n
 }
 
 // BenchmarkSlashCommand measures a signed `/magda sla MAGDA-…` through the HTTP handler
-// up to its acknowledgement (signature, parsing, a SQLite read among 100,000 tickets,
+// up to its acknowledgement (signature, parsing, a SQLite read among the stored tickets,
 // the sla engine, Block Kit), and reports the 99th percentile; the target is 20 ms.
 func BenchmarkSlashCommand(b *testing.B) {
-	store := benchStore(b)
+	store, n := benchStore(b)
 	fs := newFakeSlack(b)
 	a, err := New(Options{SigningSecret: secret, BotToken: "xoxb-bench", APIURL: fs.apiURL(),
 		Handler: newHandler(store, ""), Logger: slog.New(slog.DiscardHandler)})
@@ -81,7 +75,7 @@ func BenchmarkSlashCommand(b *testing.B) {
 	}
 	reqs := make([]signed, 1000)
 	for i := range reqs {
-		body := slashBody(agent, chanTeam, "sla "+benchKey(i*97%benchTickets), "")
+		body := slashBody(agent, chanTeam, "sla "+population.Key(1+i*97%n), "")
 		reqs[i] = signed{body, sign(secret, time.Now(), body)}
 	}
 	var times []time.Duration
