@@ -129,3 +129,70 @@ func TestList(t *testing.T) {
 		t.Errorf("urgent totals over 256: %v; want both, or a path of List goes untested", urgentTotals)
 	}
 }
+
+// TestListEdges: the App Home's selection at the instants where a status changes, as
+// the cards show it: an update clock exactly at its due time has missed nothing yet
+// (R5.3) and one a second later has; missed updates of a ticket whose priority no
+// longer has updates (off, R4.4) no longer count; a response given late stays breached.
+func TestListEdges(t *testing.T) {
+	ctx := context.Background()
+	mon := dt(2026, time.July, 6, 9, 0)
+	evs := []sla.Event{
+		// EDGE-1: a dedicated P2 whose update clock runs from the response on.
+		created("EDGE-1", "agency-x", sla.P2, mon), ev("EDGE-1", sla.Responded, mon.Add(5*time.Minute)),
+		// EDGE-2: misses its updates, then becomes a P3: the clock is off.
+		created("EDGE-2", "agency-x", sla.P1, mon.Add(-48*time.Hour)), ev("EDGE-2", sla.Responded, mon.Add(-47*time.Hour)),
+		withPriority(ev("EDGE-2", sla.PriorityChanged, mon.Add(-2*time.Hour)), sla.P4),
+		// EDGE-3: answered after its response was due; resolution on track.
+		created("EDGE-3", "agency-y", sla.P4, mon.Add(-72*time.Hour)), ev("EDGE-3", sla.Responded, mon.Add(-time.Minute)),
+	}
+	for i := range evs {
+		evs[i].ID = fmt.Sprint("edge", i)
+	}
+	var edge1 []sla.Event
+	for _, e := range evs {
+		if e.Ticket == "EDGE-1" {
+			edge1 = append(edge1, e)
+		}
+	}
+	due := derive(edge1).Updates.Due
+	db := openAtRisk(t)
+	if _, err := db.Append(ctx, "api", "", evs); err != nil {
+		t.Fatal(err)
+	}
+	mem := commandstest.NewStore(calendars(), func(c string) (sla.Tier, bool) { tr, ok := customers[c]; return tr, ok }, evs...)
+	for _, tt := range []struct {
+		now  time.Time
+		want []string
+	}{
+		{due, []string{"EDGE-3"}},
+		{due.Add(time.Second), []string{"EDGE-1", "EDGE-3"}},
+	} {
+		got, total, err := db.List(ctx, storage.ListFilter{Urgent: true, Now: tt.now, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _, _ := mem.Urgent(ctx, tt.now, 10)
+		if diff := cmp.Diff(tt.want, keys(want)); diff != "" {
+			t.Fatalf("at %v the cards are not as this test means (-test +cards):\n%s", tt.now, diff)
+		}
+		if diff := cmp.Diff(tt.want, keys(got)); diff != "" || total != len(tt.want) {
+			t.Errorf("urgent at %v: %d (-want +got):\n%s", tt.now, total, diff)
+		}
+	}
+}
+
+func withPriority(e sla.Event, p sla.Priority) sla.Event {
+	e.Priority = p
+	return e
+}
+
+func openAtRisk(t *testing.T) *storage.DB {
+	t.Helper()
+	db, err := storage.Open(filepath.Join(t.TempDir(), "magda.db"), storage.Options{Derive: derive, RiskAt: earliestRisk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
