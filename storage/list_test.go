@@ -137,12 +137,16 @@ func TestList(t *testing.T) {
 func TestListEdges(t *testing.T) {
 	ctx := context.Background()
 	mon := dt(2026, time.July, 6, 9, 0)
+	week := mon.AddDate(0, 0, -7)
+	waits := calendars().For(sla.Dedicated).Due(week, 10*time.Hour) // one update missed (every 9 h)
 	evs := []sla.Event{
 		// EDGE-1: a dedicated P2 whose update clock runs from the response on.
 		created("EDGE-1", "agency-x", sla.P2, mon), ev("EDGE-1", sla.Responded, mon.Add(5*time.Minute)),
-		// EDGE-2: misses its updates, then becomes a P3: the clock is off.
-		created("EDGE-2", "agency-x", sla.P1, mon.Add(-48*time.Hour)), ev("EDGE-2", sla.Responded, mon.Add(-47*time.Hour)),
-		withPriority(ev("EDGE-2", sla.PriorityChanged, mon.Add(-2*time.Hour)), sla.P4),
+		// EDGE-2: misses an update while its resolution is on track, waits for the
+		// customer, then becomes a P4: the update clock is off.
+		created("EDGE-2", "agency-x", sla.P2, week), ev("EDGE-2", sla.Responded, week.Add(5*time.Minute)),
+		withReason(ev("EDGE-2", sla.Paused, waits), sla.WaitCustomer),
+		withPriority(ev("EDGE-2", sla.PriorityChanged, waits.Add(time.Minute)), sla.P4),
 		// EDGE-3: answered after its response was due; resolution on track.
 		created("EDGE-3", "agency-y", sla.P4, mon.Add(-72*time.Hour)), ev("EDGE-3", sla.Responded, mon.Add(-time.Minute)),
 	}
@@ -180,6 +184,11 @@ func TestListEdges(t *testing.T) {
 			t.Errorf("urgent at %v: %d (-want +got):\n%s", tt.now, total, diff)
 		}
 	}
+}
+
+func withReason(e sla.Event, reason string) sla.Event {
+	e.Reason = reason
+	return e
 }
 
 func withPriority(e sla.Event, p sla.Priority) sla.Event {
