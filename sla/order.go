@@ -1,6 +1,7 @@
 package sla
 
 import (
+	"cmp"
 	"strings"
 	"time"
 )
@@ -44,4 +45,21 @@ func CompareKeys(a, b string) int {
 		return len(na) - len(nb)
 	}
 	return strings.Compare(na, nb)
+}
+
+// CompareNextDue orders tickets as lists of open tickets show them: by NextDue to the
+// second (the store keeps unix seconds), those without a running clock last, then by
+// key (CompareKeys).
+func CompareNextDue(a, b Ticket) int {
+	da, db := a.NextDue(), b.NextDue()
+	switch {
+	case da.IsZero() != db.IsZero():
+		if da.IsZero() {
+			return 1
+		}
+		return -1
+	case da.Unix() != db.Unix():
+		return cmp.Compare(da.Unix(), db.Unix())
+	}
+	return CompareKeys(a.Key, b.Key)
 }

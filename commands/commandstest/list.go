@@ -9,9 +9,7 @@ import (
 )
 
 // List replays every ticket and keeps the open ones of customer ("" for all), in the
-// lists' order: soonest running due first (sla.Ticket.NextDue, to the second, as the
-// store keeps it), those without a running clock last, then sla.CompareKeys; at most
-// limit (0: all), with how many there are. It is the full sort that the store's indexed
+// lists' order (sla.CompareNextDue), at most limit (0: all), with how many there are. It is the full sort that the store's indexed
 // read must agree with.
 func (s *Store) List(ctx context.Context, customer string, limit int) ([]sla.Ticket, int, error) {
 	return s.open(ctx, customer, limit, func(sla.Ticket) bool { return true })
@@ -49,26 +47,10 @@ func (s *Store) open(ctx context.Context, customer string, limit int, keep func(
 			out = append(out, t)
 		}
 	}
-	slices.SortFunc(out, CompareOrder)
+	slices.SortFunc(out, sla.CompareNextDue)
 	total := len(out)
 	if limit > 0 && len(out) > limit {
 		out = out[:limit]
 	}
 	return out, total, nil
-}
-
-// CompareOrder orders tickets as the lists do: by NextDue to the second, those without
-// a running clock last, then by key (sla.CompareKeys).
-func CompareOrder(a, b sla.Ticket) int {
-	da, db := a.NextDue(), b.NextDue()
-	switch {
-	case da.IsZero() != db.IsZero():
-		if da.IsZero() {
-			return 1
-		}
-		return -1
-	case da.Unix() != db.Unix():
-		return int(da.Unix() - db.Unix())
-	}
-	return sla.CompareKeys(a.Key, b.Key)
 }
