@@ -10,26 +10,23 @@ import (
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 )
 
-// The expressions below are those of migration 0010's indexes, character for
-// character: SQLite uses an index on an expression only for the same expression.
-const (
-	// listOrder orders open tickets as the lists show them: soonest running due first
-	// (sla.Ticket.NextDue), those without a running clock last, then sla.CompareKeys.
-	listOrder = `coalesce(next_due, 9223372036854775807), substr(key, 1, instr(key, '-')), length(key), key`
+// listOrder orders open tickets as the lists show them: soonest running due first
+// (sla.Ticket.NextDue), those without a running clock last, then sla.CompareKeys. It is
+// the expression of migration 0010's indexes, character for character: SQLite uses an
+// index on an expression only for the same expression.
+const listOrder = `coalesce(next_due, 9223372036854775807), substr(key, 1, instr(key, '-')), length(key), key`
 
-	// urgentFrom is the unix second from which an open ticket is at risk or breached,
-	// with no further event: the cards' statuses (R3.1 at risk; R3.5, R5.3 breached)
-	// as of a whole second. A running clock is at risk from risk_at and breached after
-	// its due time; a clock breached for good or an update missed while the update
-	// clock is on (not off for a P3/P4, R5.3) make the ticket urgent from 0.
-	urgentFrom = `min(coalesce(risk_at, 9223372036854775807), coalesce(response_due + 1, 9223372036854775807),
+// urgentFrom is migration 0010's urgent_from column spelled out, as its indexes spell
+// it: the unix second from which an open ticket is at risk or breached with no further
+// event (R3.1, R3.5, R5.3), as the cards show it to the second.
+const urgentFrom = `min(coalesce(risk_at, 9223372036854775807), coalesce(response_due + 1, 9223372036854775807),
 		coalesce(resolution_due + 1, 9223372036854775807), coalesce(next_update_due + 1, 9223372036854775807),
 		CASE WHEN response_breached = 1 OR resolution_breached = 1
 			OR updates_missed > 0 AND coalesce(data ->> '$.updates.off', 0) = 0
 		THEN 0 ELSE 9223372036854775807 END)`
 
-	openTickets = `known = 1 AND state <> 'resolved'`
-)
+// openTickets is the WHERE of migration 0010's partial indexes.
+const openTickets = `known = 1 AND state <> 'resolved'`
 
 // fewUrgent is how many urgent tickets List reads through tickets_open_urgent and
 // sorts, rather than walking tickets_open_due: when few are urgent, the walk would pass
@@ -47,13 +44,12 @@ type ListFilter struct {
 }
 
 // List gives the open tickets f selects, in the lists' order (listOrder), at most
-// f.Limit of them, and how many f selects in all. Order, limit and count come from
-// migration 0010's partial indexes, so the cost is that of the tickets shown and
-// counted, not of the tickets stored: a customer's list walks its index for the first
-// f.Limit and counts the customer's open tickets in it; the urgent list counts a
-// range of tickets_open_urgent, reads a few urgent tickets from it directly, and else
-// walks tickets_open_due until it has f.Limit urgent ones (the first of which, the
-// clocks past due, lead that index).
+// f.Limit of them, and how many f selects in all. Order and limit come from migration
+// 0010's partial indexes and totals from its counts, so the cost is that of the
+// tickets shown, not of the tickets stored: a customer's list walks its index for the
+// first f.Limit; the urgent list reads a few urgent tickets from tickets_open_urgent
+// directly, and more by walking tickets_open_due until it has f.Limit of them (the
+// first of which, the clocks past due, lead that index).
 func (db *DB) List(ctx context.Context, f ListFilter) ([]sla.Ticket, int, error) {
 	tx, err := db.read.BeginTx(ctx, nil)
 	if err != nil {
@@ -82,30 +78,40 @@ func (db *DB) List(ctx context.Context, f ListFilter) ([]sla.Ticket, int, error)
 
 // fewUrgentQuery reads the urgent tickets when there are at most fewUrgent of them: a
 // range of tickets_open_urgent, sorted (a sort of at most fewUrgent rows). Its
-// arguments are those of the urgent count.
+// arguments are those of the urgent list.
 const fewUrgentQuery = `SELECT data FROM tickets INDEXED BY tickets_open_urgent
 	WHERE ` + openTickets + ` AND ` + urgentFrom + ` <= ?1 AND (?2 = '' OR customer = ?2)
 	ORDER BY ` + listOrder
 
+// urgentTotal counts the urgent tickets at ?1 from urgent_days, adding the days before
+// ?1's and counting ?1's own day in tickets_open_urgent.
+const urgentTotal = `SELECT (SELECT coalesce(sum(n), 0) FROM urgent_days WHERE day < ?1 / 86400)
+	+ (SELECT count(*) FROM tickets INDEXED BY tickets_open_urgent
+		WHERE ` + openTickets + ` AND ` + urgentFrom + ` >= ?1 / 86400 * 86400 AND ` + urgentFrom + ` <= ?1 AND ?2 = ?2)`
+
 // listQueries gives List's count and list queries (without LIMIT) and their arguments.
-// Each names its index, so that the plan does not hinge on the planner's statistics;
+// The totals come from the counts migration 0010's triggers keep (a customer's urgent
+// tickets, which no command asks for, are counted in tickets_open_urgent), and each
+// list names its index, so that the plan does not hinge on the planner's statistics:
 // TestListPlans checks them with EXPLAIN QUERY PLAN.
 func listQueries(f ListFilter) (count, list string, args []any) {
 	switch {
 	case f.Urgent: // ?1 the instant, ?2 the customer or ''
 		where := ` WHERE ` + openTickets + ` AND ` + urgentFrom + ` <= ?1 AND (?2 = '' OR customer = ?2)`
-		return `SELECT count(*) FROM tickets INDEXED BY tickets_open_urgent` + where,
-			`SELECT data FROM tickets INDEXED BY tickets_open_due` + where + ` ORDER BY ` + listOrder,
+		count = urgentTotal
+		if f.Customer != "" {
+			count = `SELECT count(*) FROM tickets INDEXED BY tickets_open_urgent` + where
+		}
+		return count, `SELECT data FROM tickets INDEXED BY tickets_open_due` + where + ` ORDER BY ` + listOrder,
 			[]any{f.Now.Unix(), f.Customer}
 	case f.Customer != "":
-		where := ` WHERE ` + openTickets + ` AND customer = ?`
-		return `SELECT count(*) FROM tickets INDEXED BY tickets_open_customer_due` + where,
-			`SELECT data FROM tickets INDEXED BY tickets_open_customer_due` + where + ` ORDER BY ` + listOrder,
+		return `SELECT coalesce((SELECT n FROM open_counts WHERE customer = ?), 0)`,
+			`SELECT data FROM tickets INDEXED BY tickets_open_customer_due WHERE ` + openTickets +
+				` AND customer = ? ORDER BY ` + listOrder,
 			[]any{f.Customer}
 	}
-	where := ` WHERE ` + openTickets
-	return `SELECT count(*) FROM tickets INDEXED BY tickets_open_due` + where,
-		`SELECT data FROM tickets INDEXED BY tickets_open_due` + where + ` ORDER BY ` + listOrder, nil
+	return `SELECT coalesce(sum(n), 0) FROM open_counts`,
+		`SELECT data FROM tickets INDEXED BY tickets_open_due WHERE ` + openTickets + ` ORDER BY ` + listOrder, nil
 }
 
 // EachTicket calls fn with each known ticket f selects, in the order of Tickets, as it
