@@ -15,12 +15,12 @@ import (
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 )
 
-// TestHomeAgreesWithCards: the App Home counts and lists exactly the open tickets whose
-// cards are at risk (R3.1) or breached (R3.5, R5.3), the first ten in the lists' order,
-// although it asks the store (Store.Urgent) for no more than it shows; and `sla
-// CUSTOMER` counts all of a customer's open tickets and lists its first ten. Random
-// lives of tickets of both tiers, stored up to each instant.
-func TestHomeAgreesWithCards(t *testing.T) {
+// TestHomeAgreesWithCards_R3_1_R3_5_R5_3: the App Home counts and lists exactly the open
+// tickets whose cards are at risk (R3.1) or breached (R3.5, R5.3), the first ten in the
+// lists' order, although it asks the store (Store.Urgent) for no more than it shows;
+// and `sla CUSTOMER` counts all of a customer's open tickets and lists its first ten.
+// Random lives of tickets of both tiers, stored up to each instant.
+func TestHomeAgreesWithCards_R3_1_R3_5_R5_3(t *testing.T) {
 	r := rand.New(rand.NewPCG(21, 1))
 	base := dt(2026, time.July, 6, 8, 0)
 	var all []sla.Event

@@ -114,7 +114,7 @@ func (h *Handler) Home(ctx context.Context, c Caller, l Lang) Reply {
 		return h.fail(l, Command{Verb: VerbCustomer}, internal(fmt.Errorf("home: %w", err)))
 	}
 	// The store chooses by the instants it keeps; the cards' statuses have the last word
-	// on what is shown (TestHomeAgreesWithCards).
+	// on what is shown (TestHomeAgreesWithCards_R3_1_R3_5_R5_3).
 	urgent := h.entries(ts, now, func(t sla.Ticket, v sla.View) bool {
 		_, status := h.clockFacts(t, v, l, now)
 		return status == StatusAtRisk || status == StatusBreached

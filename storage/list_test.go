@@ -57,13 +57,13 @@ func population(n int, seed uint64) []sla.Event {
 	return evs
 }
 
-// TestList: the indexed lists of migration 0010 give the tickets, order and totals of
-// the full sort they replace (commandstest.Store, which replays every ticket and sorts
-// them all), for a customer's open tickets and for the App Home's tickets at risk
-// (R3.1) or breached (R3.5, R5.3), at instants across a week, with the events stored
-// up to that instant, and with both ways the urgent list is read (more than
-// fewUrgent urgent tickets, and fewer).
-func TestList(t *testing.T) {
+// TestList_R3_1_R3_5_R5_3: the indexed lists of migration 0010 give the tickets, order
+// and totals of the full sort they replace (commandstest.Store, which replays every
+// ticket and sorts them all), for a customer's open tickets and for the App Home's
+// tickets at risk (R3.1) or breached (R3.5, R5.3), at instants across a week, with the
+// events stored up to that instant, and with both ways the urgent list is read (more
+// than fewUrgent urgent tickets, and fewer).
+func TestList_R3_1_R3_5_R5_3(t *testing.T) {
 	tierOf := func(c string) (sla.Tier, bool) { tr, ok := customers[c]; return tr, ok }
 	urgentTotals := map[bool]bool{}
 	for _, tt := range []struct {
@@ -135,11 +135,12 @@ func TestList(t *testing.T) {
 	}
 }
 
-// TestListEdges: the App Home's selection at the instants where a status changes, as
-// the cards show it: an update clock exactly at its due time has missed nothing yet
-// (R5.3) and one a second later has; missed updates of a ticket whose priority no
-// longer has updates (off, R4.4) no longer count; a response given late stays breached.
-func TestListEdges(t *testing.T) {
+// TestListEdges_R4_4_R5_3: the App Home's selection at the instants where a status
+// changes, as the cards show it: an update clock exactly at its due time has missed
+// nothing yet (R5.3) and one a second later has; missed updates of a ticket whose
+// priority no longer has updates (off, R4.4) no longer count; a response given late
+// stays breached.
+func TestListEdges_R4_4_R5_3(t *testing.T) {
 	ctx := context.Background()
 	mon := dt(2026, time.July, 6, 9, 0)
 	week := mon.AddDate(0, 0, -7)
