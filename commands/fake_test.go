@@ -12,9 +12,10 @@ import (
 // lie: a nil field gives the log's own answer.
 type fakeStore struct {
 	*commandstest.Store
-	TicketFunc  func(ctx context.Context, key string) (sla.Ticket, bool, error)
-	TicketsFunc func(ctx context.Context, customer string, openOnly bool) ([]sla.Ticket, error)
-	AppendFunc  func(ctx context.Context, source, deliveryID string, evs []sla.Event) (int, error)
+	TicketFunc func(ctx context.Context, key string) (sla.Ticket, bool, error)
+	ListFunc   func(ctx context.Context, customer string, limit int) ([]sla.Ticket, int, error)
+	UrgentFunc func(ctx context.Context, now time.Time, limit int) ([]sla.Ticket, int, error)
+	AppendFunc func(ctx context.Context, source, deliveryID string, evs []sla.Event) (int, error)
 }
 
 func (f *fakeStore) Ticket(ctx context.Context, key string) (sla.Ticket, bool, error) {
@@ -24,11 +25,18 @@ func (f *fakeStore) Ticket(ctx context.Context, key string) (sla.Ticket, bool, e
 	return f.TicketFunc(ctx, key)
 }
 
-func (f *fakeStore) Tickets(ctx context.Context, customer string, openOnly bool) ([]sla.Ticket, error) {
-	if f.TicketsFunc == nil {
-		return f.Store.Tickets(ctx, customer, openOnly)
+func (f *fakeStore) List(ctx context.Context, customer string, limit int) ([]sla.Ticket, int, error) {
+	if f.ListFunc == nil {
+		return f.Store.List(ctx, customer, limit)
 	}
-	return f.TicketsFunc(ctx, customer, openOnly)
+	return f.ListFunc(ctx, customer, limit)
+}
+
+func (f *fakeStore) Urgent(ctx context.Context, now time.Time, limit int) ([]sla.Ticket, int, error) {
+	if f.UrgentFunc == nil {
+		return f.Store.Urgent(ctx, now, limit)
+	}
+	return f.UrgentFunc(ctx, now, limit)
 }
 
 func (f *fakeStore) Append(ctx context.Context, source, deliveryID string, evs []sla.Event) (int, error) {

@@ -16,9 +16,14 @@ type Store interface {
 	// Ticket gives a ticket's state; false when no event of it is stored. A ticket
 	// whose events wait for its created event is found with Known false.
 	Ticket(ctx context.Context, key string) (sla.Ticket, bool, error)
-	// Tickets gives a customer's tickets, every customer's for "" (only the open ones
-	// when openOnly).
-	Tickets(ctx context.Context, customer string, openOnly bool) ([]sla.Ticket, error)
+	// List gives the open tickets of customer, in the lists' order (sla.CompareNextDue:
+	// soonest running due first, those without a running clock last, then by key), at
+	// most limit, and how many there are.
+	List(ctx context.Context, customer string, limit int) ([]sla.Ticket, int, error)
+	// Urgent gives the open tickets of every customer that are at risk (R3.1) or
+	// breached (R3.5, R5.3) at now, as their cards show them, in the lists' order, at
+	// most limit, and how many there are.
+	Urgent(ctx context.Context, now time.Time, limit int) ([]sla.Ticket, int, error)
 	// Queue gives the open tickets of customer ("" for all) and priority (none for
 	// all) with a running clock due by dueBy, a breached one included, or at risk by
 	// riskBy (zero: not asked); soonest due first, at most limit, and how many there are.

@@ -201,9 +201,10 @@ func TestListOrderAndLimit(t *testing.T) {
 	for _, it := range r.Items {
 		keys = append(keys, strings.Fields(it.Title)[0])
 	}
-	// Soonest due first (MAGDA-6's breached response and MAGDA-10's are both due at
-	// 12:00, keys in number order), then the P4s' responses (12:01-12:11).
-	want := []string{"MAGDA-6", "MAGDA-10", "MAGDA-11", "MAGDA-12", "MAGDA-13", "MAGDA-14", "MAGDA-15", "MAGDA-16", "MAGDA-17", "MAGDA-18"}
+	// Soonest due first: MAGDA-1's missed update (R5.3, due before noon), MAGDA-6's
+	// breached response and MAGDA-10's, both due at 12:00 (keys in number order), then
+	// the P4s' responses (12:01-12:11).
+	want := []string{"MAGDA-1", "MAGDA-6", "MAGDA-10", "MAGDA-11", "MAGDA-12", "MAGDA-13", "MAGDA-14", "MAGDA-15", "MAGDA-16", "MAGDA-17"}
 	if diff := cmp.Diff(want, keys); diff != "" {
 		t.Errorf("order (-want +got):\n%s", diff)
 	}

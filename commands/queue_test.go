@@ -23,8 +23,10 @@ func itemKeys(r Reply) []string {
 // TestQueueSpans: the fixture at Friday 10 July 16:30 (R3.5: a breach is a clock past
 // its due; at-risk share 0.75). Breached running clocks: MAGDA-4 (agency-y, due Tue 7
 // Jul), MAGDA-8 (agency-y), MAGDA-6 and MAGDA-2 (agency-x), and MAGDA-1, whose update
-// was missed (R5.3) and whose resolution is at risk, due today 17:00. Paused (MAGDA-3), resolved (MAGDA-5) and no-SL
-// (MAGDA-7) tickets never show. Customers are grouped, the one with the soonest due first.
+// was missed (R5.3) and whose resolution is at risk, due today 17:00: it sorts at the
+// update it missed (sla.CompareNextDue), before MAGDA-6. Paused (MAGDA-3), resolved
+// (MAGDA-5) and no-SL (MAGDA-7) tickets never show. Customers are grouped, the one with
+// the soonest due first.
 func TestQueueSpans(t *testing.T) {
 	h, _ := newTest()
 	y, x := "Agentschap Y", "Agentschap X"
@@ -34,13 +36,13 @@ func TestQueueSpans(t *testing.T) {
 		title  string
 		want   []string
 	}{
-		{staffCaller, "breached", "Breached now: 5", []string{y + " MAGDA-4", y + " MAGDA-8", x + " MAGDA-6", x + " MAGDA-2", x + " MAGDA-1"}},
-		{staffCaller, "at risk", "At risk or breached now: 5", []string{y + " MAGDA-4", y + " MAGDA-8", x + " MAGDA-6", x + " MAGDA-2", x + " MAGDA-1"}},
-		{staffCaller, "what's due today", "Due or at risk today: 5", []string{y + " MAGDA-4", y + " MAGDA-8", x + " MAGDA-6", x + " MAGDA-2", x + " MAGDA-1"}},
+		{staffCaller, "breached", "Breached now: 5", []string{y + " MAGDA-4", y + " MAGDA-8", x + " MAGDA-1", x + " MAGDA-6", x + " MAGDA-2"}},
+		{staffCaller, "at risk", "At risk or breached now: 5", []string{y + " MAGDA-4", y + " MAGDA-8", x + " MAGDA-1", x + " MAGDA-6", x + " MAGDA-2"}},
+		{staffCaller, "what's due today", "Due or at risk today: 5", []string{y + " MAGDA-4", y + " MAGDA-8", x + " MAGDA-1", x + " MAGDA-6", x + " MAGDA-2"}},
 		{staffCaller, "which P1 tickets are breached", "Breached now · P1: 1", []string{x + " MAGDA-2"}},
 		{staffCaller, "overschreden voor agentschap y", "Nu overschreden · Agentschap Y (agency-y): 2", []string{y + " MAGDA-4", y + " MAGDA-8"}},
-		{customerCaller, "deze week", "Te doen of in gevaar deze week · Agentschap X (agency-x): 3", []string{x + " MAGDA-6", x + " MAGDA-2", x + " MAGDA-1"}},
-		{staffInX, "today", "Due or at risk today · Agentschap X (agency-x): 3", []string{x + " MAGDA-6", x + " MAGDA-2", x + " MAGDA-1"}},
+		{customerCaller, "deze week", "Te doen of in gevaar deze week · Agentschap X (agency-x): 3", []string{x + " MAGDA-1", x + " MAGDA-6", x + " MAGDA-2"}},
+		{staffInX, "today", "Due or at risk today · Agentschap X (agency-x): 3", []string{x + " MAGDA-1", x + " MAGDA-6", x + " MAGDA-2"}},
 		{staffCaller, "today P3 for agency-y", "Due or at risk today · P3 · Agentschap Y (agency-y): 0", nil},
 	}
 	for _, tt := range tests {

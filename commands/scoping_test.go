@@ -91,10 +91,10 @@ func TestScopingCustomers(t *testing.T) {
 // never listed.
 func TestScopingDistrustsStore(t *testing.T) {
 	h, _ := newTest(func(o *Options) {
-		o.Store.(*fakeStore).TicketsFunc = func(context.Context, string, bool) ([]sla.Ticket, error) {
+		o.Store.(*fakeStore).ListFunc = func(context.Context, string, int) ([]sla.Ticket, int, error) {
 			other := sla.Replay([]sla.Event{created("MAGDA-4", "agency-y", dt(2026, time.July, 6, 10, 0), sla.Incident, sla.P4)}, tierOf, testCals)
 			own := sla.Replay([]sla.Event{created("MAGDA-1", "agency-x", dt(2026, time.July, 9, 10, 0), sla.Incident, sla.P2)}, tierOf, testCals)
-			return []sla.Ticket{other, own}, nil
+			return []sla.Ticket{other, own}, 2, nil
 		}
 	})
 	r := h.Handle(ctx, customerCaller, "sla")

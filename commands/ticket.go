@@ -79,15 +79,15 @@ func (h *Handler) list(ctx context.Context, c Caller, text string, l Lang) (Repl
 	if h.o.Store == nil {
 		return Reply{}, internal(fmt.Errorf("list %s: no store configured", cu.ID))
 	}
-	all, err := h.o.Store.Tickets(ctx, cu.ID, true)
+	now := h.o.Now()
+	ts, total, err := h.o.Store.List(ctx, cu.ID, maxItems)
 	if err != nil {
 		return Reply{}, internal(fmt.Errorf("list %s: %w", cu.ID, err))
 	}
-	now := h.o.Now()
-	open := h.entries(all, now, func(t sla.Ticket, _ sla.View) bool { return strings.EqualFold(t.Customer, cu.ID) })
+	open := h.entries(ts, now, func(t sla.Ticket, _ sla.View) bool { return strings.EqualFold(t.Customer, cu.ID) })
 	r := Reply{Kind: KindTickets, Title: l.pick(
-		fmt.Sprintf("Open tickets of %s: %d", cu.label(), len(open)),
-		fmt.Sprintf("Open tickets van %s: %d", cu.label(), len(open)))}
+		fmt.Sprintf("Open tickets of %s: %d", cu.label(), total),
+		fmt.Sprintf("Open tickets van %s: %d", cu.label(), total))}
 	if len(open) == 0 {
 		r.Lines = []string{l.pick("No open tickets.", "Geen open tickets.")}
 	}
@@ -95,7 +95,7 @@ func (h *Handler) list(ctx context.Context, c Caller, text string, l Lang) (Repl
 		r.More = l.pick("`bot tickets --customer "+cu.ID+" --open` lists them all.",
 			"`bot tickets --customer "+cu.ID+" --open` toont ze allemaal.")
 	}
-	h.addItems(&r, c, open, l, now)
+	h.addItems(&r, c, open, total, l, now)
 	return r, nil
 }
 
@@ -108,70 +108,60 @@ func (h *Handler) Home(ctx context.Context, c Caller, l Lang) Reply {
 	if !h.isStaff(c) {
 		return help(l)
 	}
-	all, err := h.o.Store.Tickets(ctx, "", true)
+	now := h.o.Now()
+	ts, total, err := h.o.Store.Urgent(ctx, now, maxItems)
 	if err != nil {
 		return h.fail(l, Command{Verb: VerbCustomer}, internal(fmt.Errorf("home: %w", err)))
 	}
-	now := h.o.Now()
-	urgent := h.entries(all, now, func(t sla.Ticket, v sla.View) bool {
+	// The store chooses by the instants it keeps; the cards' statuses have the last word
+	// on what is shown (TestHomeAgreesWithCards_R3_1_R3_5_R5_3).
+	urgent := h.entries(ts, now, func(t sla.Ticket, v sla.View) bool {
 		_, status := h.clockFacts(t, v, l, now)
 		return status == StatusAtRisk || status == StatusBreached
 	})
 	r := Reply{Kind: KindTickets, Lang: l, Title: l.pick(
-		fmt.Sprintf("Tickets at risk or breached: %d", len(urgent)),
-		fmt.Sprintf("Tickets in gevaar of over tijd: %d", len(urgent)))}
+		fmt.Sprintf("Tickets at risk or breached: %d", total),
+		fmt.Sprintf("Tickets in gevaar of over tijd: %d", total))}
 	if len(urgent) == 0 {
 		r.Lines = []string{l.pick("Every open ticket is on track.", "Alle open tickets liggen op schema.")}
 	}
 	r.More = l.pick("`sla CUSTOMER` lists a customer's open tickets.", "`sla KLANT` toont de open tickets van een klant.")
-	h.addItems(&r, c, urgent, l, now)
+	h.addItems(&r, c, urgent, total, l, now)
 	return r
 }
 
 type entry struct {
-	t   sla.Ticket
-	v   sla.View
-	due time.Time
+	t sla.Ticket
+	v sla.View
 }
 
-// entries views the open, known tickets that keep accepts, soonest due first.
-func (h *Handler) entries(all []sla.Ticket, now time.Time, keep func(sla.Ticket, sla.View) bool) []entry {
+// entries views the open, known tickets that keep accepts, in the lists' order
+// (sla.CompareNextDue): the order the store reads them in from its indexes, so that the
+// few it gives are the first of all. That order is by the due times the ticket keeps,
+// not by those its view shows at now: a paused clock that breached sorts with the
+// tickets without a running clock, and an update clock past due at the update missed.
+func (h *Handler) entries(ts []sla.Ticket, now time.Time, keep func(sla.Ticket, sla.View) bool) []entry {
+	ts = slices.Clone(ts)
+	slices.SortFunc(ts, sla.CompareNextDue)
 	var open []entry
-	for _, t := range all {
+	for _, t := range ts {
 		if !t.Known || t.State == sla.ResolvedState {
 			continue
 		}
 		v := t.At(h.o.Calendars, now)
 		if keep(t, v) { // the store's filter is not trusted with another customer's tickets
-			open = append(open, entry{t, v, soonest(v)})
+			open = append(open, entry{t, v})
 		}
 	}
-	slices.SortFunc(open, func(a, b entry) int {
-		switch {
-		case a.due.IsZero() != b.due.IsZero():
-			if a.due.IsZero() {
-				return 1
-			}
-			return -1
-		case !a.due.Equal(b.due):
-			return a.due.Compare(b.due)
-		}
-		return compareKeys(a.t.Key, b.t.Key)
-	})
 	return open
 }
 
-// addItems adds one item per entry, at most maxItems, to r; a note counts the rest and
-// tells, from r.More, where to see them.
-func (h *Handler) addItems(r *Reply, c Caller, open []entry, l Lang, now time.Time) {
+// addItems adds one item per entry, at most maxItems, to r; when total (how many the
+// store has) is more than it shows, a note says so and tells, from r.More, where to see
+// them all.
+func (h *Handler) addItems(r *Reply, c Caller, open []entry, total int, l Lang, now time.Time) {
 	for i, e := range open {
 		if i == maxItems {
-			note := l.pick(fmt.Sprintf("The %d due soonest of %d are shown.", maxItems, len(open)),
-				fmt.Sprintf("De %d dringendste van %d worden getoond.", maxItems, len(open)))
-			if r.More != "" {
-				note += " " + r.More
-			}
-			r.Notes = []string{note}
 			break
 		}
 		facts, status := h.clockFacts(e.t, e.v, l, now)
@@ -187,38 +177,14 @@ func (h *Handler) addItems(r *Reply, c Caller, open []entry, l Lang, now time.Ti
 			r.Status = status
 		}
 	}
-}
-
-// compareKeys orders ticket keys by project, then number: MAGDA-9 before MAGDA-10.
-func compareKeys(a, b string) int {
-	pa, na, _ := strings.Cut(a, "-")
-	pb, nb, _ := strings.Cut(b, "-")
-	if c := strings.Compare(pa, pb); c != 0 {
-		return c
-	}
-	if len(na) != len(nb) {
-		return len(na) - len(nb)
-	}
-	return strings.Compare(na, nb)
-}
-
-// soonest is the earliest due time of a running clock or update, zero when none runs.
-func soonest(v sla.View) time.Time {
-	var due time.Time
-	consider := func(t *time.Time) {
-		if t != nil && (due.IsZero() || t.Before(due)) {
-			due = *t
+	if shown := len(r.Items); shown > 0 && total > shown {
+		note := l.pick(fmt.Sprintf("The %d due soonest of %d are shown.", shown, total),
+			fmt.Sprintf("De %d dringendste van %d worden getoond.", shown, total))
+		if r.More != "" {
+			note += " " + r.More
 		}
+		r.Notes = []string{note}
 	}
-	for _, c := range []*sla.ClockView{v.Response, v.Resolution} {
-		if c != nil && c.DoneAt == nil {
-			consider(c.Due)
-		}
-	}
-	if v.Updates != nil {
-		consider(v.Updates.NextDue)
-	}
-	return due
 }
 
 func displayName(cu Customer) string {

@@ -20,10 +20,11 @@ type QueueFilter struct {
 	Limit         int // at most this many; 0 for all
 }
 
-// Queue gives the open tickets f selects, soonest running due time first, then by key,
-// and how many there are in all. The count reads only the tickets_not_resolved index,
-// and the list walks the due-ordered index up to f.Limit, so 100,000 stored tickets
-// cost a few milliseconds.
+// Queue gives the open tickets f selects, in the lists' order (listOrder, which is
+// sla.CompareNextDue, the order commands shows them in), and how many there are in
+// all. The count reads only the tickets_not_resolved index, and the list walks the
+// due-ordered index tickets_open_due up to f.Limit, so 100,000 stored tickets cost a
+// few milliseconds.
 func (db *DB) Queue(ctx context.Context, f QueueFilter) ([]sla.Ticket, int, error) {
 	var where strings.Builder
 	var args []any
@@ -52,7 +53,7 @@ func (db *DB) Queue(ctx context.Context, f QueueFilter) ([]sla.Ticket, int, erro
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tickets WHERE `+where.String(), args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("queue: %w", err)
 	}
-	q := `SELECT data FROM tickets WHERE ` + where.String() + ` ORDER BY coalesce(next_due, 9223372036854775807), key`
+	q := `SELECT data FROM tickets WHERE ` + where.String() + ` ORDER BY ` + listOrder
 	if f.Limit > 0 {
 		q += ` LIMIT ?`
 		args = append(args, f.Limit)

@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -36,17 +35,11 @@ type Filter struct {
 // Tickets lists known tickets, soonest running due time first (response, resolution or
 // next update), tickets without a running clock last, then by key.
 func (db *DB) Tickets(ctx context.Context, f Filter) ([]sla.Ticket, error) {
-	tx, err := db.read.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("tickets: %w", err)
-	}
-	defer tx.Rollback()
-	query, args := ticketsQuery(f)
-	ts, err := queryTickets(ctx, tx, query, args...)
-	if err != nil {
+	var ts []sla.Ticket
+	if err := db.EachTicket(ctx, f, func(t sla.Ticket) error { ts = append(ts, t); return nil }); err != nil {
 		return nil, err
 	}
-	return ts, tx.Commit()
+	return ts, nil
 }
 
 // ticketsQuery builds the query of Tickets. Its ORDER BY matches the tickets_by_due
@@ -70,28 +63,11 @@ func ticketsQuery(f Filter) (string, []any) {
 	return q.String(), args
 }
 
+// queryTickets gives the tickets of query's rows, whose one column is data.
 func queryTickets(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]sla.Ticket, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("tickets: %w", err)
-	}
-	defer rows.Close()
 	var ts []sla.Ticket
-	for rows.Next() {
-		var data []byte
-		if err := rows.Scan(&data); err != nil {
-			return nil, fmt.Errorf("tickets: %w", err)
-		}
-		var t sla.Ticket
-		if err := json.Unmarshal(data, &t); err != nil {
-			return nil, fmt.Errorf("tickets: %w", err)
-		}
-		ts = append(ts, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("tickets: %w", err)
-	}
-	return ts, nil
+	err := eachTicket(ctx, tx, query, args, func(t sla.Ticket) error { ts = append(ts, t); return nil })
+	return ts, err
 }
 
 // Events gives a ticket's events in the order its state is derived in (sla.SortEvents),

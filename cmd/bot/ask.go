@@ -88,8 +88,12 @@ func (s commandStore) Ticket(ctx context.Context, key string) (sla.Ticket, bool,
 	return sla.Ticket{Key: key}, n > 0, err
 }
 
-func (s commandStore) Tickets(ctx context.Context, customer string, openOnly bool) ([]sla.Ticket, error) {
-	return s.db.Tickets(ctx, storage.Filter{Customer: customer, OpenOnly: openOnly})
+func (s commandStore) List(ctx context.Context, customer string, limit int) ([]sla.Ticket, int, error) {
+	return s.db.List(ctx, storage.ListFilter{Customer: customer, Limit: limit})
+}
+
+func (s commandStore) Urgent(ctx context.Context, now time.Time, limit int) ([]sla.Ticket, int, error) {
+	return s.db.List(ctx, storage.ListFilter{Urgent: true, Now: now, Limit: limit})
 }
 
 func (s commandStore) Queue(ctx context.Context, customer string, p sla.Priority, dueBy, riskBy time.Time, limit int) ([]sla.Ticket, int, error) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
 )
 
@@ -48,19 +50,25 @@ func mustExist(cmd, path string) error {
 	return nil
 }
 
-// tickets is `bot tickets [--customer ID] [--open] [--from D] [--to D]`: one JSON line
-// per stored ticket (created in the range, when given), soonest due first, with the
-// clocks as the contract's replay prints them and the history of ticketView.
+// tickets is `bot tickets [--customer ID] [--open] [--from D] [--to D] [--limit N]`: one
+// JSON line per stored ticket (created in the range, when given), soonest due first,
+// with the clocks as the contract's replay prints them and the history of ticketView.
+// Each line is written as its row is read (storage.EachTicket), so memory does not grow
+// with the number of tickets stored (issue 15).
 func tickets(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("tickets", flag.ContinueOnError)
 	customer := fs.String("customer", "", "only this customer's tickets")
 	open := fs.Bool("open", false, "only tickets that are not resolved")
 	fromS := fs.String("from", "", "only tickets created at or after this date or instant")
 	toS := fs.String("to", "", "only tickets created before this instant, or on or before this date")
+	limit := fs.Int("limit", 0, "at most this many tickets, the soonest due; 0 for all")
 	var from, to time.Time
 	a, _, err := openCLI(fs, args, getenv, func(args []string) error {
 		if len(args) > 0 {
 			return usagef("tickets: unexpected argument %q", args[0])
+		}
+		if *limit < 0 {
+			return usagef("tickets: --limit %d is negative (0 lists them all)", *limit)
 		}
 		var err error
 		if from, err = parseBound("--from", *fromS, false); err != nil {
@@ -81,18 +89,27 @@ func tickets(ctx context.Context, args []string, getenv func(string) string, std
 	if *customer != "" && !a.cfg.Known(*customer) {
 		return usagef("tickets: --customer: no customer %q in %s", *customer, a.cfg.Source())
 	}
-	ts, err := a.db.Tickets(ctx, storage.Filter{Customer: *customer, OpenOnly: *open})
-	if err != nil {
+	// Buffered: one write per line would be one system call per ticket.
+	w := bufio.NewWriter(stdout)
+	now, n := time.Now(), 0
+	err = a.db.EachTicket(ctx, storage.Filter{Customer: *customer, OpenOnly: *open}, func(t sla.Ticket) error {
+		if !createdIn(t, from, to) {
+			return nil
+		}
+		if *limit > 0 && n == *limit {
+			return errEnough
+		}
+		n++
+		return writeJSON(w, viewTicket(t, a.cfg, a.cals, now))
+	})
+	if err != nil && !errors.Is(err, errEnough) {
 		return err
 	}
-	now := time.Now()
-	for _, t := range createdIn(ts, from, to) {
-		if err := writeJSON(stdout, viewTicket(t, a.cfg, a.cals, now)); err != nil {
-			return err
-		}
-	}
-	return nil
+	return w.Flush()
 }
+
+// errEnough ends a walk of the store that has given what was asked.
+var errEnough = errors.New("enough")
 
 // ticket is `bot ticket KEY`: one ticket's clocks.
 func ticket(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {

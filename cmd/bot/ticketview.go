@@ -64,15 +64,9 @@ func viewTicket(t sla.Ticket, cfg *config.Config, cals *sla.Calendars, now time.
 	return v
 }
 
-// createdIn keeps the tickets created in [from, to); a zero bound is open.
-func createdIn(ts []sla.Ticket, from, to time.Time) []sla.Ticket {
-	out := ts[:0:0]
-	for _, t := range ts {
-		if (from.IsZero() || !t.Created.Before(from)) && (to.IsZero() || t.Created.Before(to)) {
-			out = append(out, t)
-		}
-	}
-	return out
+// createdIn says whether t was created in [from, to); a zero bound is no bound.
+func createdIn(t sla.Ticket, from, to time.Time) bool {
+	return (from.IsZero() || !t.Created.Before(from)) && (to.IsZero() || t.Created.Before(to))
 }
 
 // parseBound reads a --from or --to value: a date (2026-11-01, a whole day in Brussels)

@@ -3,7 +3,6 @@ package commandstest
 import (
 	"context"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
@@ -14,18 +13,14 @@ import (
 const AtRisk = 0.75
 
 // Queue replays every ticket and keeps the open ones of customer and priority, as
-// storage does: a running clock due by dueBy, or at risk by riskBy; soonest due first,
-// then by key, at most limit (0: all), with how many there are.
+// storage does: a running clock due by dueBy, or at risk by riskBy; in the lists'
+// order (sla.CompareNextDue), at most limit (0: all), with how many there are.
 func (s *Store) Queue(ctx context.Context, customer string, priority sla.Priority, dueBy, riskBy time.Time, limit int) ([]sla.Ticket, int, error) {
 	all, err := s.Tickets(ctx, customer, true)
 	if err != nil {
 		return nil, 0, err
 	}
-	type due struct {
-		t   sla.Ticket
-		due time.Time
-	}
-	var keep []due
+	var keep []sla.Ticket
 	for _, t := range all {
 		if !t.Known || priority != sla.NoPriority && t.Priority != priority {
 			continue
@@ -47,21 +42,13 @@ func (s *Store) Queue(ctx context.Context, customer string, priority sla.Priorit
 			earliest(&next, t.Updates.Due)
 		}
 		if !next.IsZero() && !next.After(dueBy) || !riskBy.IsZero() && !risk.IsZero() && !risk.After(riskBy) {
-			keep = append(keep, due{t, next})
+			keep = append(keep, t)
 		}
 	}
-	slices.SortStableFunc(keep, func(a, b due) int {
-		if c := a.due.Compare(b.due); c != 0 {
-			return c
-		}
-		return strings.Compare(a.t.Key, b.t.Key)
-	})
-	var out []sla.Ticket
-	for i, d := range keep {
-		if limit > 0 && i == limit {
-			break
-		}
-		out = append(out, d.t)
+	slices.SortFunc(keep, sla.CompareNextDue)
+	total := len(keep)
+	if limit > 0 && len(keep) > limit {
+		keep = keep[:limit]
 	}
-	return out, len(keep), nil
+	return keep, total, nil
 }

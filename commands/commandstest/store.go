@@ -57,7 +57,8 @@ func (s *Store) Ticket(_ context.Context, key string) (sla.Ticket, bool, error) 
 
 // Tickets replays every ticket of customer (any customer for "", case-insensitive
 // otherwise), in the order their first events were stored; only the unresolved ones
-// when openOnly. The customer is recorded for Asked.
+// when openOnly. The customer is recorded for Asked. List, Urgent and Queue read
+// through it; it is no method of commands.Store, whose lists are bounded.
 func (s *Store) Tickets(_ context.Context, customer string, openOnly bool) ([]sla.Ticket, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -119,15 +120,16 @@ func (s *Store) Stored() []sla.Event {
 	return append([]sla.Event(nil), s.stored...)
 }
 
-// Asked gives the customers Tickets was asked about, in order ("" for every customer).
+// Asked gives the customers Tickets was asked about, in order ("" for every customer):
+// those of List, Urgent ("") and Queue too.
 func (s *Store) Asked() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]string(nil), s.asked...)
 }
 
-// Calls counts the calls of Ticket, Tickets and Append together: 0 means the store was
-// never touched.
+// Calls counts the calls of Ticket, Tickets (List, Urgent and Queue among them) and
+// Append together: 0 means the store was never touched.
 func (s *Store) Calls() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()

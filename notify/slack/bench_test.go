@@ -23,8 +23,12 @@ const defaultBenchTickets = 100_000
 // dbStore adapts storage.DB to commands.Store, as cmd/bot does.
 type dbStore struct{ *storage.DB }
 
-func (s dbStore) Tickets(ctx context.Context, customer string, openOnly bool) ([]sla.Ticket, error) {
-	return s.DB.Tickets(ctx, storage.Filter{Customer: customer, OpenOnly: openOnly})
+func (s dbStore) List(ctx context.Context, customer string, limit int) ([]sla.Ticket, int, error) {
+	return s.DB.List(ctx, storage.ListFilter{Customer: customer, Limit: limit})
+}
+
+func (s dbStore) Urgent(ctx context.Context, now time.Time, limit int) ([]sla.Ticket, int, error) {
+	return s.DB.List(ctx, storage.ListFilter{Urgent: true, Now: now, Limit: limit})
 }
 
 func (s dbStore) Queue(ctx context.Context, customer string, p sla.Priority, dueBy, riskBy time.Time, limit int) ([]sla.Ticket, int, error) {
