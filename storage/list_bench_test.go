@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/benchfixture"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/population"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
 )
@@ -33,19 +35,24 @@ func BenchmarkList(b *testing.B) {
 		b.Fatal(err)
 	}
 	db.Close()
-	late := dt(2026, 6, 1, 12, 0)
+	// Each store's instants: late, when many tickets are at risk or breached, and early,
+	// a moment after its first tickets, when few are.
+	fixedNow := benchfixture.SharedNow
 	for _, store := range []struct {
-		name string
-		path func() string
-	}{{fmt.Sprint("n=", smallTickets), func() string { return small }}, {fmt.Sprint("n=", fixtureTickets), func() string { return ticketFixture(b) }}} {
+		name        string
+		path        func() string
+		late, early time.Time
+	}{
+		{fmt.Sprint("n=", smallTickets), func() string { return small }, dt(2026, 6, 1, 12, 0), dt(2026, 1, 5, 9, 31)},
+		{"fixture", func() string { return ticketFixture(b) }, fixedNow, fixedNow.Add(-population.DefaultSpan + 24*time.Hour)},
+	} {
 		for _, q := range []struct {
 			name string
 			f    storage.ListFilter
 		}{
 			{"customer", storage.ListFilter{Customer: "agency-y", Limit: 10}},
-			{"home", storage.ListFilter{Urgent: true, Now: late, Limit: 10}},
-			// One minute after the first ticket: the few tickets created by then.
-			{"home-few", storage.ListFilter{Urgent: true, Now: dt(2026, 1, 5, 9, 30).Add(time.Minute), Limit: 10}},
+			{"home", storage.ListFilter{Urgent: true, Now: store.late, Limit: 10}},
+			{"home-few", storage.ListFilter{Urgent: true, Now: store.early, Limit: 10}},
 		} {
 			b.Run(store.name+"/"+q.name, func(b *testing.B) {
 				db := openAt(b, store.path(), derive)

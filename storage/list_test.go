@@ -16,11 +16,11 @@ import (
 	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
 )
 
-// population gives random lives of n tickets of two tiers and two projects, with every
+// listPopulation gives random lives of n tickets of two tiers and two projects, with every
 // kind of event that moves a clock: pauses (R3.4) and resumes, priority changes that
 // switch the R5.3 update clock off and on again (R4.4), reopenings, and twins created
 // at the same instant, so that due times tie and the key decides.
-func population(n int, seed uint64) []sla.Event {
+func listPopulation(n int, seed uint64) []sla.Event {
 	r := rand.New(rand.NewPCG(seed, 1))
 	base := dt(2026, time.July, 6, 8, 0)
 	var evs []sla.Event
@@ -86,7 +86,7 @@ func TestList_R3_1_R3_5_R5_3(t *testing.T) {
 			defer db.Close()
 			mem := commandstest.NewStore(calendars(), tierOf)
 			var evs []sla.Event
-			for _, e := range population(tt.n, tt.seed) {
+			for _, e := range listPopulation(tt.n, tt.seed) {
 				if !e.At.After(tt.now) {
 					evs = append(evs, e)
 				}
