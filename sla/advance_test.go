@@ -110,7 +110,11 @@ func FuzzAdvance(f *testing.F) {
 		encodeFuzzEvent(sla.Paused, 30, 0, 0, 2, ded),
 		encodeFuzzEvent(sla.Resumed, 600, 0, 0, 0, ded)))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		advanceAll(t, arrivals(decodeFuzzTicket(data)))
+		ft := decodeFuzzTicket(data)
+		// Only what the store takes: every intake checks an event before it is stored
+		// (a created incident without a priority, say, is refused).
+		ft.events = slices.DeleteFunc(ft.events, func(e sla.Event) bool { return e.Check() != nil })
+		advanceAll(t, arrivals(ft))
 	})
 }
 

@@ -1,32 +1,75 @@
 package storage
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 )
 
-// refreshTicket derives a ticket's state from all of its events (sla.Replay sorts them
-// by `at`, so the order they arrived in does not matter) and stores it.
-func (db *DB) refreshTicket(ctx context.Context, tx *sql.Tx, key, now string) error {
-	evs, err := ticketEvents(ctx, tx, key)
+// refreshTicket brings a ticket's stored state up to date with added, its events that
+// this transaction stored: applied to the stored state when Options.Apply takes each of
+// them (issue 15.3: an event after the ticket's last one, on a row of this generation),
+// else derived from all of its events (sla.Replay sorts them by `at`, so the order they
+// arrived in does not matter).
+func (db *DB) refreshTicket(ctx context.Context, tx *sql.Tx, key string, added []sla.Event, gen int64, now string) error {
+	t, ok, err := db.advanceStored(ctx, tx, key, added, gen)
 	if err != nil {
 		return err
 	}
-	t, err := safeDerive(db.derive, key, evs)
-	if err != nil {
-		return err
+	if !ok {
+		evs, err := ticketEvents(ctx, tx, key)
+		if err != nil {
+			return err
+		}
+		if t, err = safeDerive(db.derive, key, evs); err != nil {
+			return err
+		}
 	}
 	data, err := json.Marshal(t)
 	if err != nil {
 		return fmt.Errorf("ticket %s: %w", key, err)
 	}
-	return upsertTicket(ctx, tx, key, t, data, db.risk(t), now)
+	return upsertTicket(ctx, tx, key, t, data, db.risk(t), now, gen)
+}
+
+// advanceStored applies added, in derivation order, to the ticket's row as stored in
+// tx. ok is false when that would not be what a replay gives: no Apply, no row yet, a
+// row of another generation (derived under another configuration), or an event Apply
+// refuses.
+func (db *DB) advanceStored(ctx context.Context, tx *sql.Tx, key string, added []sla.Event, gen int64) (t sla.Ticket, ok bool, err error) {
+	if db.apply == nil {
+		return sla.Ticket{}, false, nil
+	}
+	var data []byte
+	var rowGen int64
+	err = tx.QueryRowContext(ctx, `SELECT data, generation FROM tickets WHERE key = ?`, key).Scan(&data, &rowGen)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return sla.Ticket{}, false, nil
+	case err != nil:
+		return sla.Ticket{}, false, fmt.Errorf("ticket %s: %w", key, err)
+	case rowGen != gen:
+		return sla.Ticket{}, false, nil
+	}
+	if err := json.Unmarshal(data, &t); err != nil {
+		return sla.Ticket{}, false, fmt.Errorf("ticket %s: %w", key, err)
+	}
+	if len(added) > 1 {
+		added = slices.Clone(added)
+		sla.SortEvents(added)
+	}
+	for _, e := range added {
+		if t, ok, err = safeApply(db.apply, key, t, e); err != nil || !ok {
+			return sla.Ticket{}, false, err
+		}
+	}
+	t.Key = key
+	return t, true, nil
 }
 
 // risk is the unix second from which t has a clock at risk, or NULL.
@@ -53,6 +96,17 @@ func safeDerive(derive func([]sla.Event) sla.Ticket, key string, evs []sla.Event
 	t = derive(evs)
 	t.Key = key
 	return t, nil
+}
+
+// safeApply is safeDerive for the caller's Apply.
+func safeApply(apply func(sla.Ticket, sla.Event) (sla.Ticket, bool), key string, t sla.Ticket, e sla.Event) (next sla.Ticket, ok bool, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("derive %s: panic: %v", key, p)
+		}
+	}()
+	next, ok = apply(t, e)
+	return next, ok, nil
 }
 
 // ticketEvents loads a ticket's events in arrival order.
@@ -97,9 +151,9 @@ func soonest(dues ...*int64) *int64 {
 // metrics, then the running clocks' inputs of migration 0003 (runningColumns).
 const upsertQuery = `INSERT INTO tickets (key, known, customer, tier, kind, priority, state,
 		response_due, resolution_due, next_update_due, next_due, response_breached,
-		resolution_breached, updates_missed, escalation, data, updated_at, risk_at,
+		resolution_breached, updates_missed, escalation, data, updated_at, risk_at, generation,
 		` + runningColumns + `)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (key) DO UPDATE SET known = excluded.known, customer = excluded.customer,
 		tier = excluded.tier, kind = excluded.kind, priority = excluded.priority,
 		state = excluded.state, response_due = excluded.response_due,
@@ -108,7 +162,7 @@ const upsertQuery = `INSERT INTO tickets (key, known, customer, tier, kind, prio
 		resolution_breached = excluded.resolution_breached,
 		updates_missed = excluded.updates_missed, escalation = excluded.escalation,
 		data = excluded.data, updated_at = excluded.updated_at, risk_at = excluded.risk_at,
-		created = excluded.created, response_target = excluded.response_target,
+		generation = excluded.generation, created = excluded.created, response_target = excluded.response_target,
 		response_counted = excluded.response_counted, response_since = excluded.response_since,
 		resolution_target = excluded.resolution_target,
 		resolution_counted = excluded.resolution_counted,
@@ -117,8 +171,8 @@ const upsertQuery = `INSERT INTO tickets (key, known, customer, tier, kind, prio
 		update_since = excluded.update_since, update_last = excluded.update_last`
 
 // upsertTicket stores t, encoded as data, with the columns that lists, metrics and the
-// notify scheduler filter on.
-func upsertTicket(ctx context.Context, tx *sql.Tx, key string, t sla.Ticket, data []byte, risk *int64, now string) error {
+// notify scheduler filter on, as derived under generation gen (migration 0011).
+func upsertTicket(ctx context.Context, tx *sql.Tx, key string, t sla.Ticket, data []byte, risk *int64, now string, gen int64) error {
 	resp, res, upd := dueUnix(t.Response), dueUnix(t.Resolution), updateDueUnix(t.Updates)
 	missed := 0
 	if t.Updates != nil {
@@ -127,7 +181,7 @@ func upsertTicket(ctx context.Context, tx *sql.Tx, key string, t sla.Ticket, dat
 	args := []any{key, t.Known, t.Customer, string(t.Tier), string(t.Kind), t.Priority.String(), string(t.State),
 		resp, res, upd, soonest(resp, res, upd),
 		t.Response != nil && t.Response.Breached, t.Resolution != nil && t.Resolution.Breached,
-		missed, t.Escalation, data, now, risk}
+		missed, t.Escalation, data, now, risk, gen}
 	_, err := tx.ExecContext(ctx, upsertQuery, append(args, runningArgs(t)...)...)
 	if err != nil {
 		return fmt.Errorf("ticket %s: %w", key, err)
@@ -135,50 +189,6 @@ func upsertTicket(ctx context.Context, tx *sql.Tx, key string, t sla.Ticket, dat
 	return syncEscalations(ctx, tx, t)
 }
 
-// rederiveChunk is how many tickets Rederive refreshes per transaction: large enough to
-// share the commit, small enough not to hold the writer back from Append for long.
-const rederiveChunk = 1000
-
-// Rederive recomputes every ticket's state from the event log, for a start-up after the
-// configuration changed (a customer's tier, closure days), and returns how many tickets
-// changed. It commits chunk by chunk, so Append calls interleave with it, and writes only
-// the tickets whose state differs, so a start-up without a change costs reads only.
-func (db *DB) Rederive(ctx context.Context) (changed int, err error) {
-	return db.rederive(ctx, false)
-}
-
-// RederiveFor rederives when fingerprint (of the configuration Derive and RiskAt
-// depend on: tiers, closure days, the at-risk share) differs from the one stored by the
-// last call, rewriting every ticket, and stores it. ran says whether it rederived.
-func (db *DB) RederiveFor(ctx context.Context, fingerprint string) (changed int, ran bool, err error) {
-	var stored string
-	err = db.read.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'derive_fingerprint'`).Scan(&stored)
-	switch {
-	case err == nil && stored == fingerprint:
-		return 0, false, nil
-	case err != nil && !errors.Is(err, sql.ErrNoRows):
-		return 0, false, fmt.Errorf("rederive: %w", err)
-	}
-	if changed, err = db.rederive(ctx, true); err != nil {
-		return changed, true, err
-	}
-	_, err = db.write.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('derive_fingerprint', ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, fingerprint)
-	if err != nil {
-		return changed, true, fmt.Errorf("rederive: %w", err)
-	}
-	return changed, true, nil
-}
-
-func (db *DB) rederive(ctx context.Context, all bool) (changed int, err error) {
-	changed, err = inChunks(rederiveChunk, func(after string) (int, int, string, error) {
-		return db.rederiveFrom(ctx, after, all)
-	})
-	if err != nil {
-		return changed, fmt.Errorf("rederive: %w", err)
-	}
-	return changed, nil
-}
 
 // inChunks walks the tickets in key order, one transaction of at most size tickets per
 // step: step gets the last key of the chunk before ("" first) and says how many tickets
@@ -193,93 +203,4 @@ func inChunks(size int, step func(after string) (n, changed int, last string, er
 		}
 		after = last
 	}
-}
-
-// rederiveFrom recomputes the next chunk of tickets after key `after`: n were read,
-// changed were written, last is the last key of the chunk.
-func (db *DB) rederiveFrom(ctx context.Context, after string, all bool) (n, changed int, last string, err error) {
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, 0, "", err
-	}
-	defer tx.Rollback()
-	stored, err := storedTickets(ctx, tx, after, rederiveChunk)
-	if err != nil || len(stored) == 0 {
-		return 0, 0, "", err
-	}
-	first, last := stored[0].key, stored[len(stored)-1].key
-	byTicket, err := eventsBetween(ctx, tx, first, last)
-	if err != nil {
-		return 0, 0, "", err
-	}
-	now := formatTime(db.now())
-	for _, s := range stored {
-		t, err := safeDerive(db.derive, s.key, byTicket[s.key])
-		if err != nil {
-			return 0, 0, "", err
-		}
-		data, err := json.Marshal(t)
-		if err != nil {
-			return 0, 0, "", fmt.Errorf("ticket %s: %w", s.key, err)
-		}
-		if !all && bytes.Equal(data, s.data) {
-			continue
-		}
-		if err := upsertTicket(ctx, tx, s.key, t, data, db.risk(t), now); err != nil {
-			return 0, 0, "", err
-		}
-		changed++
-	}
-	return len(stored), changed, last, tx.Commit()
-}
-
-type storedTicket struct {
-	key  string
-	data []byte
-}
-
-// storedTickets reads up to limit tickets after key `after`, in key order.
-func storedTickets(ctx context.Context, tx *sql.Tx, after string, limit int) ([]storedTicket, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT key, data FROM tickets WHERE key > ? ORDER BY key LIMIT ?`, after, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ts []storedTicket
-	for rows.Next() {
-		var t storedTicket
-		if err := rows.Scan(&t.key, &t.data); err != nil {
-			return nil, err
-		}
-		ts = append(ts, t)
-	}
-	return ts, rows.Err()
-}
-
-// eventsBetween loads the events of the tickets from first to last (keys inclusive) in
-// one pass over the events index, grouped by ticket in arrival order.
-const eventsQuery = `SELECT ticket, body, tier FROM events WHERE ticket BETWEEN ? AND ? ORDER BY ticket, seq`
-
-func eventsBetween(ctx context.Context, tx *sql.Tx, first, last string) (map[string][]sla.Event, error) {
-	rows, err := tx.QueryContext(ctx, eventsQuery, first, last)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make(map[string][]sla.Event)
-	for rows.Next() {
-		var key string
-		var body []byte
-		var tier sql.NullString
-		if err := rows.Scan(&key, &body, &tier); err != nil {
-			return nil, err
-		}
-		var e sla.Event
-		if err := json.Unmarshal(body, &e); err != nil {
-			return nil, fmt.Errorf("event of %s: %w", key, err)
-		}
-		e.Tier = sla.Tier(tier.String)
-		out[key] = append(out[key], e)
-	}
-	return out, rows.Err()
 }
