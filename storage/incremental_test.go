@@ -47,7 +47,9 @@ func lives(n int) []sla.Event {
 	for i := range n {
 		key := fmt.Sprintf("L-%04d", i)
 		at := dt(2026, 3, 2, 8, 0).Add(time.Duration(i*37) * time.Minute)
-		step := func(typ sla.EventType, min int) sla.Event { return ev(key, typ, at.Add(time.Duration(min)*time.Minute)) }
+		step := func(typ sla.EventType, min int) sla.Event {
+			return ev(key, typ, at.Add(time.Duration(min)*time.Minute))
+		}
 		c := created(key, []string{"agency-x", "agency-y", "agency-z"}[i%3], sla.Priority(1+i%4), at)
 		evs = append(evs, c, step(sla.Responded, 20+i%3))
 		switch i % 5 {

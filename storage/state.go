@@ -189,7 +189,6 @@ func upsertTicket(ctx context.Context, tx *sql.Tx, key string, t sla.Ticket, dat
 	return syncEscalations(ctx, tx, t)
 }
 
-
 // inChunks walks the tickets in key order, one transaction of at most size tickets per
 // step: step gets the last key of the chunk before ("" first) and says how many tickets
 // it read, how many it changed, and its own last key. It adds up the changes.
