@@ -191,8 +191,8 @@ func TestBackgroundRederive_R1_1(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "magda.db")
 	evs := storeLives(t, path, 2500)
 	db := openWith(t, path, storage.Options{Derive: moved, Apply: advance})
-	if bumped, err := db.Reconfigure(ctx, "after"); err != nil || !bumped {
-		t.Fatalf("Reconfigure = %v, %v; want a new generation", bumped, err)
+	if stale, err := db.Reconfigure(ctx, "after"); err != nil || !stale {
+		t.Fatalf("Reconfigure = %v, %v; want a new generation", stale, err)
 	}
 	if tk, _, _ := db.Ticket(ctx, "L-0001"); tk.Tier != sla.Dedicated {
 		t.Errorf("stale row read before the re-derive: tier %q, want dedicated at once", tk.Tier)

@@ -38,12 +38,12 @@ func (db *DB) Rederive(ctx context.Context) (changed int, err error) {
 // were any; changed is how many states differ. serve uses StartRederive instead, which
 // does the same in the background.
 func (db *DB) RederiveFor(ctx context.Context, fingerprint string) (changed int, ran bool, err error) {
-	bumped, err := db.Reconfigure(ctx, fingerprint)
+	stale, err := db.Reconfigure(ctx, fingerprint)
 	if err != nil {
 		return 0, false, err
 	}
 	n, changed, err := db.rederiveStale(ctx, nil)
-	return changed, bumped || n > 0, err
+	return changed, stale || n > 0, err
 }
 
 // Reconfigure makes fingerprint the one states are derived under. When it differs from
@@ -51,19 +51,26 @@ func (db *DB) RederiveFor(ctx context.Context, fingerprint string) (changed int,
 // derived before is stale from then on, which costs one write, not a rewrite of every
 // ticket. A stale row is read correctly at once (Ticket derives it from its events), is
 // rewritten by Append when it gets an event, and by StartRederive in the background.
-func (db *DB) Reconfigure(ctx context.Context, fingerprint string) (bumped bool, err error) {
+// stale also says true when another process (a command run with the new file before
+// the reload) moved the generation on for this fingerprint: this one takes it up.
+func (db *DB) Reconfigure(ctx context.Context, fingerprint string) (stale bool, err error) {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return false, fmt.Errorf("reconfigure: %w", err)
 	}
 	defer tx.Rollback()
 	stored, err := metaValue(ctx, tx, "derive_fingerprint")
-	if err != nil || stored == fingerprint {
+	if err != nil {
 		return false, err
 	}
 	gen, err := storedGeneration(ctx, tx)
 	if err != nil {
 		return false, err
+	}
+	if stored == fingerprint {
+		moved := gen != db.gen.Load()
+		db.gen.Store(gen)
+		return moved, nil
 	}
 	gen++
 	for k, v := range map[string]string{"derive_fingerprint": fingerprint, "derive_generation": strconv.FormatInt(gen, 10)} {
