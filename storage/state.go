@@ -1,12 +1,14 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 )
@@ -17,18 +19,23 @@ import (
 // else derived from all of its events (sla.Replay sorts them by `at`, so the order they
 // arrived in does not matter).
 func (db *DB) refreshTicket(ctx context.Context, tx *sql.Tx, key string, added []sla.Event, gen int64, now string) error {
-	t, ok, err := db.advanceStored(ctx, tx, key, added, gen)
+	row, t, ok, err := db.advanceStored(ctx, tx, key, added, gen)
 	if err != nil {
 		return err
 	}
-	if !ok {
-		evs, err := ticketEvents(ctx, tx, key)
+	if ok {
+		data, err := json.Marshal(t)
 		if err != nil {
-			return err
+			return fmt.Errorf("ticket %s: %w", key, err)
 		}
-		if t, err = safeDerive(db.derive, key, evs); err != nil {
-			return err
-		}
+		return updateTicket(ctx, tx, row, t, data, db.risk(t), now, gen)
+	}
+	evs, err := ticketEvents(ctx, tx, key)
+	if err != nil {
+		return err
+	}
+	if t, err = safeDerive(db.derive, key, evs); err != nil {
+		return err
 	}
 	data, err := json.Marshal(t)
 	if err != nil {
@@ -41,35 +48,50 @@ func (db *DB) refreshTicket(ctx context.Context, tx *sql.Tx, key string, added [
 // tx. ok is false when that would not be what a replay gives: no Apply, no row yet, a
 // row of another generation (derived under another configuration), or an event Apply
 // refuses.
-func (db *DB) advanceStored(ctx context.Context, tx *sql.Tx, key string, added []sla.Event, gen int64) (t sla.Ticket, ok bool, err error) {
+func (db *DB) advanceStored(ctx context.Context, tx *sql.Tx, key string, added []sla.Event, gen int64) (row storedTicket, t sla.Ticket, ok bool, err error) {
 	if db.apply == nil {
-		return sla.Ticket{}, false, nil
+		return row, t, false, nil
 	}
 	var data []byte
 	var rowGen int64
-	err = tx.QueryRowContext(ctx, `SELECT data, generation FROM tickets WHERE key = ?`, key).Scan(&data, &rowGen)
+	var risk sql.NullInt64
+	err = tx.QueryRowContext(ctx, `SELECT data, risk_at, generation FROM tickets WHERE key = ?`, key).Scan(&data, &risk, &rowGen)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return sla.Ticket{}, false, nil
+		return row, t, false, nil
 	case err != nil:
-		return sla.Ticket{}, false, fmt.Errorf("ticket %s: %w", key, err)
+		return row, t, false, fmt.Errorf("ticket %s: %w", key, err)
 	case rowGen != gen:
-		return sla.Ticket{}, false, nil
+		return row, t, false, nil
 	}
-	if err := json.Unmarshal(data, &t); err != nil {
-		return sla.Ticket{}, false, fmt.Errorf("ticket %s: %w", key, err)
+	row.key = key
+	if risk.Valid {
+		row.risk = &risk.Int64
 	}
+	if err := json.Unmarshal(data, &row.t); err != nil {
+		return row, t, false, fmt.Errorf("ticket %s: %w", key, err)
+	}
+	row.t.Key = key
 	if len(added) > 1 {
 		added = slices.Clone(added)
 		sla.SortEvents(added)
 	}
+	t = row.t
 	for _, e := range added {
 		if t, ok, err = safeApply(db.apply, key, t, e); err != nil || !ok {
-			return sla.Ticket{}, false, err
+			return row, t, false, err
 		}
 	}
 	t.Key = key
-	return t, true, nil
+	return row, t, true, nil
+}
+
+// storedTicket is a ticket's row as the incremental path read it: its state and its
+// at-risk instant, the inputs of every other column.
+type storedTicket struct {
+	key  string
+	t    sla.Ticket
+	risk *int64
 }
 
 // risk is the unix second from which t has a clock at risk, or NULL.
@@ -173,6 +195,15 @@ const upsertQuery = `INSERT INTO tickets (key, known, customer, tier, kind, prio
 // upsertTicket stores t, encoded as data, with the columns that lists, metrics and the
 // notify scheduler filter on, as derived under generation gen (migration 0011).
 func upsertTicket(ctx context.Context, tx *sql.Tx, key string, t sla.Ticket, data []byte, risk *int64, now string, gen int64) error {
+	_, err := tx.ExecContext(ctx, upsertQuery, ticketArgs(key, t, data, risk, now, gen)...)
+	if err != nil {
+		return fmt.Errorf("ticket %s: %w", key, err)
+	}
+	return syncEscalations(ctx, tx, t)
+}
+
+// ticketArgs are the values of ticketColumns for t.
+func ticketArgs(key string, t sla.Ticket, data []byte, risk *int64, now string, gen int64) []any {
 	resp, res, upd := dueUnix(t.Response), dueUnix(t.Resolution), updateDueUnix(t.Updates)
 	missed := 0
 	if t.Updates != nil {
@@ -182,11 +213,64 @@ func upsertTicket(ctx context.Context, tx *sql.Tx, key string, t sla.Ticket, dat
 		resp, res, upd, soonest(resp, res, upd),
 		t.Response != nil && t.Response.Breached, t.Resolution != nil && t.Resolution.Breached,
 		missed, t.Escalation, data, now, risk, gen}
-	_, err := tx.ExecContext(ctx, upsertQuery, append(args, runningArgs(t)...)...)
-	if err != nil {
-		return fmt.Errorf("ticket %s: %w", key, err)
+	return append(args, runningArgs(t)...)
+}
+
+// ticketColumns are the columns of upsertQuery, in the order of ticketArgs.
+var ticketColumns = func() []string {
+	_, list, _ := strings.Cut(upsertQuery, "(")
+	list, _, _ = strings.Cut(list, ")")
+	cols := strings.Split(list, ",")
+	for i, c := range cols {
+		cols[i] = strings.TrimSpace(c)
+	}
+	return cols
+}()
+
+// updateTicket writes t over the row it was advanced from, setting only the columns
+// whose value changed (and data): SQLite rewrites an index entry when an UPDATE sets a
+// column of the index, whatever its value, and each such entry is a page written to
+// the WAL. An event that moves no due time (most progress updates, an escalation)
+// then touches the row and no index, which keeps Append's cost from growing with the
+// number of tickets stored. The stored columns are those ticketArgs gives for row.t:
+// the row was written by this generation (advanceStored checks it), and a new schema is
+// a new generation (Schema).
+func updateTicket(ctx context.Context, tx *sql.Tx, row storedTicket, t sla.Ticket, data []byte, risk *int64, now string, gen int64) error {
+	before := ticketArgs(row.key, row.t, nil, row.risk, "", gen)
+	after := ticketArgs(row.key, t, data, risk, now, gen)
+	var q strings.Builder
+	q.WriteString("UPDATE tickets SET ")
+	var args []any
+	for i, col := range ticketColumns {
+		if col == "key" || (col != "data" && col != "updated_at" && sameArg(before[i], after[i])) {
+			continue
+		}
+		if len(args) > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString(col + " = ?")
+		args = append(args, after[i])
+	}
+	q.WriteString(" WHERE key = ?")
+	if _, err := tx.ExecContext(ctx, q.String(), append(args, row.key)...); err != nil {
+		return fmt.Errorf("ticket %s: %w", row.key, err)
+	}
+	if len(t.Escalations) == len(row.t.Escalations) {
+		return nil
 	}
 	return syncEscalations(ctx, tx, t)
+}
+
+// sameArg reports whether two values of ticketArgs store the same column value.
+func sameArg(a, b any) bool {
+	switch a := a.(type) {
+	case *int64:
+		b := b.(*int64)
+		return (a == nil) == (b == nil) && (a == nil || *a == *b)
+	case []byte:
+		return bytes.Equal(a, b.([]byte))
+	}
+	return a == b
 }
 
 // inChunks walks the tickets in key order, one transaction of at most size tickets per

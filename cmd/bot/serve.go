@@ -111,10 +111,12 @@ func reportTiers(ctx context.Context, db *storage.DB, cfg *config.Config, log *s
 	return nil
 }
 
-// fingerprint names what stored states depend on besides the events.
+// fingerprint names what stored states depend on besides the events: the engine, the
+// store's schema (the columns derived from a state), the at-risk share, the tiers and
+// the closure days.
 func fingerprint(cfg *config.Config) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "engine %s\nshare %v\n", sla.Version, cfg.Notify.AtRiskShare)
+	fmt.Fprintf(h, "engine %s\nschema %s\nshare %v\n", sla.Version, storage.Schema(), cfg.Notify.AtRiskShare)
 	for _, c := range cfg.Customers {
 		fmt.Fprintf(h, "customer %s %s\n", strings.ToLower(c.ID), c.Tier.T)
 	}
