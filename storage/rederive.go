@@ -24,9 +24,8 @@ const rederiveChunk = 1000
 // writes only the tickets whose state differs (or whose row is of another generation),
 // so a call without a change costs reads only.
 func (db *DB) Rederive(ctx context.Context) (changed int, err error) {
-	gen := db.gen.Load()
-	_, changed, err = db.walk(ctx, func(after string) (int, int, string, error) {
-		return db.rederiveChunk(ctx, allRowsQuery, []any{after, rederiveChunk}, gen)
+	_, changed, err = db.walk(ctx, db.gen.Load(), nil, func(after string) (string, []any) {
+		return allRowsQuery, []any{after, rederiveChunk}
 	})
 	return changed, err
 }
@@ -154,10 +153,8 @@ func (db *DB) rederiveStale(ctx context.Context, progress *rederiver) (n, change
 			return n, changed, nil
 		}
 		progress.add(0, left)
-		k, c, err := db.walk(ctx, func(after string) (int, int, string, error) {
-			k, c, last, err := db.rederiveChunk(ctx, staleRowsQuery, []any{oldest.Int64, after, rederiveChunk}, cur)
-			progress.add(k, 0)
-			return k, c, last, err
+		k, c, err := db.walk(ctx, cur, progress, func(after string) (string, []any) {
+			return staleRowsQuery, []any{oldest.Int64, after, rederiveChunk}
 		})
 		n, changed = n+k, changed+c
 		if err != nil {
@@ -166,25 +163,65 @@ func (db *DB) rederiveStale(ctx context.Context, progress *rederiver) (n, change
 	}
 }
 
-// walk runs step over the tickets in key order, one chunk at a time: step gets the
-// last key of the chunk before ("" first) and says how many rows it read, how many
-// states changed, and its own last key. A short chunk is the last.
-func (db *DB) walk(ctx context.Context, step func(after string) (n, changed int, last string, err error)) (total, changed int, err error) {
-	after := ""
-	for {
-		n, c, last, err := step(after)
-		total, changed = total+n, changed+c
-		if err == nil {
-			err = ctx.Err()
-		}
-		if err != nil {
-			return total, changed, fmt.Errorf("rederive: %w", err)
-		}
-		if n < rederiveChunk {
-			return total, changed, nil
-		}
-		after = last
+// walk re-derives the rows chunk selects (its query and arguments for the chunk after
+// key `after`, "" first) in key order, and writes them as of generation gen. One
+// goroutine reads each chunk and its events on a read connection and derives it on
+// every core (deriveAll) while this one writes the chunk before in one short
+// transaction on the writer, so that Append calls wait for one such transaction at
+// most. A short chunk is the last. It says how many rows it went over and how many
+// states changed.
+func (db *DB) walk(ctx context.Context, gen int64, progress *rederiver, chunk func(after string) (string, []any)) (n, changed int, err error) {
+	type derivedChunk struct {
+		rows []storedRow
+		out  []rederived
+		err  error
 	}
+	reading, cancel := context.WithCancel(ctx)
+	chunks := make(chan derivedChunk, 1)
+	defer func() {
+		cancel()
+		for range chunks { // the reader has stopped when chunks is closed
+		}
+	}()
+	go func() {
+		defer close(chunks)
+		after := ""
+		for {
+			query, args := chunk(after)
+			rows, evs, err := db.readChunk(reading, query, args)
+			var out []rederived
+			if err == nil && len(rows) > 0 {
+				out, err = db.deriveAll(rows, evs)
+			}
+			select {
+			case chunks <- derivedChunk{rows, out, err}:
+			case <-reading.Done():
+				return
+			}
+			if err != nil || len(rows) < rederiveChunk {
+				return
+			}
+			after = rows[len(rows)-1].key
+		}
+	}()
+	for c := range chunks {
+		if c.err != nil {
+			return n, changed, fmt.Errorf("rederive: %w", c.err)
+		}
+		if len(c.rows) == 0 {
+			break
+		}
+		k, err := db.writeChunk(ctx, c.rows, c.out, gen)
+		if err != nil {
+			return n, changed, fmt.Errorf("rederive: %w", err)
+		}
+		n, changed = n+len(c.rows), changed+k
+		progress.add(len(c.rows), 0)
+	}
+	if err := ctx.Err(); err != nil {
+		return n, changed, fmt.Errorf("rederive: %w", err)
+	}
+	return n, changed, nil
 }
 
 // The chunks of Rederive (every row) and of the background re-derive (the rows of one
@@ -211,26 +248,7 @@ type rederived struct {
 	changed bool // the state or its at-risk instant differs, not only the generation
 }
 
-// rederiveChunk re-derives the rows query selects and writes them as of generation gen:
-// it reads the rows and their events on a read connection, derives them on every core,
-// and holds the writer only to write them, so that Append calls wait for one short
-// transaction at most. A row that changed between the read and the write (an Append
-// derived it itself) is left as that Append wrote it.
-func (db *DB) rederiveChunk(ctx context.Context, query string, args []any, gen int64) (n, changed int, last string, err error) {
-	rows, evs, err := db.readChunk(ctx, query, args)
-	if err != nil || len(rows) == 0 {
-		return 0, 0, "", err
-	}
-	out, err := db.deriveAll(rows, evs)
-	if err != nil {
-		return 0, 0, "", err
-	}
-	if changed, err = db.writeChunk(ctx, rows, out, gen); err != nil {
-		return 0, 0, "", err
-	}
-	return len(rows), changed, rows[len(rows)-1].key, nil
-}
-
+// readChunk reads the rows query selects, and their events, in one read transaction.
 func (db *DB) readChunk(ctx context.Context, query string, args []any) ([]storedRow, map[string][]sla.Event, error) {
 	tx, err := db.read.BeginTx(ctx, nil)
 	if err != nil {
