@@ -249,7 +249,7 @@ type rederived struct {
 }
 
 // readChunk reads the rows query selects, and their events, in one read transaction.
-func (db *DB) readChunk(ctx context.Context, query string, args []any) ([]storedRow, map[string][]sla.Event, error) {
+func (db *DB) readChunk(ctx context.Context, query string, args []any) ([]storedRow, map[string][]rawEvent, error) {
 	tx, err := db.read.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, nil, err
@@ -275,16 +275,50 @@ func (db *DB) readChunk(ctx context.Context, query string, args []any) ([]stored
 	for i, r := range rows {
 		keys[i] = r.key
 	}
-	// By key, not by key range: the stale rows of a chunk may lie far apart.
-	evs := make(map[string][]sla.Event, len(rows))
-	if err := eventsOf(ctx, tx, keys, func(key string, e sla.Event) { evs[key] = append(evs[key], e) }); err != nil {
+	evs, err := rawEventsOf(ctx, tx, keys)
+	if err != nil {
 		return nil, nil, err
 	}
 	return rows, evs, tx.Commit()
 }
 
-// deriveAll derives rows from their events on runtime.NumCPU goroutines.
-func (db *DB) deriveAll(rows []storedRow, evs map[string][]sla.Event) ([]rederived, error) {
+// rawEvent is a stored event not decoded yet: the re-derive decodes on every core.
+type rawEvent struct {
+	body []byte
+	tier any
+}
+
+// rawEventsOf reads the events of the tickets keys, by key rather than by key range
+// (the stale rows of a chunk may lie far apart), in arrival order per ticket.
+func rawEventsOf(ctx context.Context, tx *sql.Tx, keys []string) (map[string][]rawEvent, error) {
+	list, err := json.Marshal(keys)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT ticket, body, tier FROM events
+		WHERE ticket IN (SELECT value FROM json_each(?)) ORDER BY ticket, seq`, string(list))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[string][]rawEvent, len(keys))
+	for rows.Next() {
+		var key string
+		var e rawEvent
+		var tier sql.NullString
+		if err := rows.Scan(&key, &e.body, &tier); err != nil {
+			return nil, err
+		}
+		if tier.Valid {
+			e.tier = tier.String
+		}
+		out[key] = append(out[key], e)
+	}
+	return out, rows.Err()
+}
+
+// deriveAll decodes the events of rows and derives them on runtime.NumCPU goroutines.
+func (db *DB) deriveAll(rows []storedRow, evs map[string][]rawEvent) ([]rederived, error) {
 	out := make([]rederived, len(rows))
 	errs := make([]error, len(rows))
 	workers := min(runtime.NumCPU(), len(rows))
@@ -300,7 +334,14 @@ func (db *DB) deriveAll(rows []storedRow, evs map[string][]sla.Event) ([]rederiv
 	return out, errors.Join(errs...)
 }
 
-func (db *DB) rederiveRow(r storedRow, evs []sla.Event) (rederived, error) {
+func (db *DB) rederiveRow(r storedRow, raw []rawEvent) (rederived, error) {
+	evs := make([]sla.Event, len(raw))
+	for i, e := range raw {
+		var err error
+		if evs[i], err = decodeEvent(e.body, e.tier); err != nil {
+			return rederived{}, fmt.Errorf("event of %s: %w", r.key, err)
+		}
+	}
 	t, err := safeDerive(db.derive, r.key, evs)
 	if err != nil {
 		return rederived{}, err
