@@ -136,3 +136,45 @@ func BenchmarkStartAfterReconfigure(b *testing.B) {
 	b.ReportMetric(listen.Seconds()*1000/float64(b.N), "ms-to-listen")
 	b.ReportMetric(ready.Seconds()/float64(b.N), "s-to-ready")
 }
+
+// BenchmarkAppendLongHistory is BenchmarkAppendStored's run on 32 tickets that gather
+// every event (progress updates, a minute apart): a replay reads all of a ticket's
+// events on every call, so its cost grows with the ticket's history, while applying
+// the event to the stored state does not.
+func BenchmarkAppendLongHistory(b *testing.B) {
+	for _, mode := range []string{"replay", "incremental"} {
+		b.Run(mode+"/parallel-32", func(b *testing.B) {
+			opts := storage.Options{Derive: derive}
+			if mode == "incremental" {
+				opts.Apply = advance
+			}
+			s := openWith(b, filepath.Join(b.TempDir(), "magda.db"), opts)
+			start := dt(2026, 3, 2, 9, 0)
+			for i := range 32 {
+				mustAppendB(b, s, created(fmt.Sprintf("LONG-%02d", i), "agency-x", sla.P1, start))
+			}
+			var next atomic.Int64
+			b.SetParallelism(16)
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					n := int(next.Add(1))
+					e := ev(fmt.Sprintf("LONG-%02d", n%32), sla.Updated, start.Add(time.Duration(n)*time.Minute))
+					if _, err := s.Append(context.Background(), storage.SourceAPI, "", []sla.Event{e}); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+			b.ReportMetric(float64(b.N)/32, "events/ticket")
+		})
+	}
+}
+
+func mustAppendB(b *testing.B, db *storage.DB, evs ...sla.Event) {
+	b.Helper()
+	if _, err := db.Append(context.Background(), storage.SourceAPI, "", evs); err != nil {
+		b.Fatal(err)
+	}
+}
