@@ -115,3 +115,44 @@ func dump(t *testing.T, db *DB, query string) [][]any {
 	}
 	return out
 }
+
+// TestCurrentRowsLeavesOutStaleStates: the predicate a pass adds to read only states of
+// this configuration (currentRows) leaves out every row a new fingerprint made stale,
+// and takes each back once the re-derive has rewritten it.
+func TestCurrentRowsLeavesOutStaleStates(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(filepath.Join(t.TempDir(), "magda.db"), Options{Derive: replay})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, sla.Brussels)
+	for i := range 5 {
+		e := sla.Event{Ticket: fmt.Sprintf("C-%d", i), Type: sla.Created, At: at, Customer: "x", Kind: sla.Incident, Priority: sla.P2}
+		if _, err := db.Append(ctx, SourceAPI, "", []sla.Event{e}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	current := func() (n int) {
+		t.Helper()
+		if err := db.read.QueryRow(`SELECT count(*) FROM tickets WHERE `+currentRows, db.generation()).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := current(); n != 5 {
+		t.Errorf("before a new configuration: %d current rows, want 5", n)
+	}
+	if _, err := db.Reconfigure(ctx, "new"); err != nil {
+		t.Fatal(err)
+	}
+	if n := current(); n != 0 {
+		t.Errorf("after a new configuration: %d current rows, want 0 until the re-derive", n)
+	}
+	if _, _, err := db.RederiveFor(ctx, "new"); err != nil {
+		t.Fatal(err)
+	}
+	if n := current(); n != 5 {
+		t.Errorf("after the re-derive: %d current rows, want 5", n)
+	}
+}
