@@ -64,7 +64,10 @@ func (db *DB) StartRederive(ctx context.Context, hooks RederiveHooks) {
 	b.running, b.again, b.cancel, b.done = true, false, cancel, make(chan struct{})
 	b.finished.Store(0)
 	b.total.Store(0)
-	go db.runRederive(ctx, hooks, b.done)
+	go func(done chan struct{}) {
+		defer cancel()
+		db.runRederive(ctx, hooks, done)
+	}(b.done)
 }
 
 func (db *DB) runRederive(ctx context.Context, hooks RederiveHooks, done chan struct{}) {
