@@ -162,13 +162,23 @@ func Health() http.Handler {
 	})
 }
 
-// Ready serves /readyz: the storage answers.
-func Ready(ping func(context.Context) error, log *slog.Logger) http.Handler {
+// Ready serves /readyz: the storage answers and nothing keeps the bot from being
+// current. busy gives the one-line reason it is not yet ("" when it is, nil for
+// never): while ticket states are re-derived for a new configuration the bot serves
+// and takes events (a probe of /healthz says so), but a load balancer or a deploy that
+// waits for readiness should wait for the states too.
+func Ready(ping func(context.Context) error, busy func() string, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := ping(r.Context()); err != nil {
 			log.Warn("readyz: storage not reachable", "err", err)
 			http.Error(w, "storage not reachable", http.StatusServiceUnavailable)
 			return
+		}
+		if busy != nil {
+			if why := busy(); why != "" {
+				http.Error(w, oneLine(why), http.StatusServiceUnavailable)
+				return
+			}
 		}
 		fmt.Fprintln(w, "ready")
 	})

@@ -51,6 +51,9 @@ type eventRow struct {
 	ticket, at, typ, id string
 	tier                any // the tier a created event is stored under, or NULL
 	body                []byte
+	// ev is the event as a replay reads it back from body and tier, so that applying it
+	// to the stored state (Options.Apply) sees exactly what a replay would.
+	ev sla.Event
 }
 
 // Append stores events that came in through source (SourceAPI, SourceJira, ...) and
@@ -98,6 +101,11 @@ func (db *DB) encodeEvents(source string, evs []sla.Event) ([]eventRow, error) {
 		if e.Type == sla.Created && db.tierOf != nil {
 			if tier, ok := db.tierOf(e.Customer); ok {
 				rows[i].tier = string(tier)
+			}
+		}
+		if db.apply != nil {
+			if rows[i].ev, err = decodeEvent(body, rows[i].tier); err != nil {
+				return nil, invalid("event %d (%s %s): %v", i+1, e.Ticket, e.Type, err)
 			}
 		}
 	}
@@ -174,32 +182,32 @@ func (db *DB) appendTx(reqs []*request) (stored []int, err error) {
 	defer tx.Rollback()
 	stored = make([]int, len(reqs))
 	var touched []string
-	seen := make(map[string]bool)
+	added := make(map[string][]sla.Event)
 	for i, r := range reqs {
-		keys, err := insertRequest(ctx, tx, r)
+		rows, err := insertRequest(ctx, tx, r)
 		if err != nil {
 			return nil, err
 		}
-		stored[i] = len(keys)
-		for _, k := range keys {
-			if !seen[k] {
-				seen[k] = true
-				touched = append(touched, k)
+		stored[i] = len(rows)
+		for _, e := range rows {
+			if _, ok := added[e.ticket]; !ok {
+				touched = append(touched, e.ticket)
 			}
+			added[e.ticket] = append(added[e.ticket], e.ev)
 		}
 	}
-	now := formatTime(db.now())
+	now, gen := formatTime(db.now()), db.gen.Load()
 	for _, key := range touched {
-		if err := db.refreshTicket(ctx, tx, key, now); err != nil {
+		if err := db.refreshTicket(ctx, tx, key, added[key], gen, now); err != nil {
 			return nil, err
 		}
 	}
 	return stored, tx.Commit()
 }
 
-// insertRequest inserts one call's events and returns the ticket key of each event it
-// stored; nothing when the delivery was stored before.
-func insertRequest(ctx context.Context, tx *sql.Tx, r *request) ([]string, error) {
+// insertRequest inserts one call's events and returns those it stored; nothing when
+// the delivery was stored before.
+func insertRequest(ctx context.Context, tx *sql.Tx, r *request) ([]eventRow, error) {
 	received := formatTime(r.received)
 	if r.delivery != "" {
 		_, err := tx.ExecContext(ctx, `INSERT INTO deliveries (source, id, received_at) VALUES (?, ?, ?)`,
@@ -211,17 +219,17 @@ func insertRequest(ctx context.Context, tx *sql.Tx, r *request) ([]string, error
 			return nil, fmt.Errorf("delivery %s: %w", r.delivery, err)
 		}
 	}
-	var keys []string
+	var rows []eventRow
 	for _, e := range r.rows {
 		ok, err := insertEvent(ctx, tx, r.source, received, e)
 		if err != nil {
 			return nil, err
 		}
 		if ok {
-			keys = append(keys, e.ticket)
+			rows = append(rows, e)
 		}
 	}
-	return keys, nil
+	return rows, nil
 }
 
 // insertEvent stores one event; false when its id was stored before.

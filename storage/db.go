@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
@@ -31,6 +32,12 @@ type Options struct {
 	// to tickets created after the change. Nil: created events are stored without one and
 	// Derive's configuration decides.
 	TierOf func(customer string) (sla.Tier, bool)
+	// Apply applies one more event to a ticket's stored state when that gives exactly
+	// what Derive of all its events would, and says false when it cannot tell (the
+	// caller wraps sla.Advance with the calendars Derive uses). Append then rewrites a
+	// ticket from its stored row instead of replaying all of its events; a refused
+	// event replays. Nil: every Append replays.
+	Apply func(t sla.Ticket, e sla.Event) (sla.Ticket, bool)
 }
 
 // DB is the SQLite store. It is safe for concurrent use.
@@ -41,6 +48,7 @@ type DB struct {
 	// read is a pool of query-only connections; WAL lets them read while write writes.
 	read   *sql.DB
 	derive func([]sla.Event) sla.Ticket
+	apply  func(sla.Ticket, sla.Event) (sla.Ticket, bool)
 	riskAt func(sla.Ticket) time.Time
 	tierOf func(string) (sla.Tier, bool)
 	now    func() time.Time
@@ -49,6 +57,11 @@ type DB struct {
 	closed  bool
 	reqs    chan *request // Append calls waiting for the writer goroutine
 	stopped chan struct{} // closed when the writer goroutine has returned
+
+	// gen is the generation this process derives under (meta 'derive_generation',
+	// migration 0011): rows of another are stale. bg is the background re-derive.
+	gen atomic.Int64
+	bg  rederiver
 }
 
 // ErrClosed is returned by Append after Close.
@@ -103,7 +116,7 @@ func Open(path string, opts Options) (*DB, error) {
 	if path == "" || path == ":memory:" {
 		return nil, fmt.Errorf("storage: want a file path, not %q (each in-memory connection is its own database)", path)
 	}
-	db := &DB{derive: opts.Derive, riskAt: opts.RiskAt, tierOf: opts.TierOf, now: opts.Now, reqs: make(chan *request, 1024), stopped: make(chan struct{})}
+	db := &DB{derive: opts.Derive, apply: opts.Apply, riskAt: opts.RiskAt, tierOf: opts.TierOf, now: opts.Now, reqs: make(chan *request, 1024), stopped: make(chan struct{})}
 	if db.now == nil {
 		db.now = time.Now
 	}
@@ -121,6 +134,10 @@ func Open(path string, opts Options) (*DB, error) {
 	db.write.SetConnMaxLifetime(0)
 	db.write.SetConnMaxIdleTime(0)
 	if err := db.migrate(context.Background()); err != nil {
+		db.write.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := db.loadGeneration(context.Background()); err != nil {
 		db.write.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -146,6 +163,7 @@ func (db *DB) Close() error {
 	db.closed = true
 	close(db.reqs)
 	db.mu.Unlock()
+	db.stopRederive()
 	<-db.stopped
 	return errors.Join(db.read.Close(), db.write.Close())
 }

@@ -109,3 +109,16 @@ func isApplied(ctx context.Context, tx *sql.Tx, name string) (bool, error) {
 	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM migrations WHERE name = ?`, name).Scan(&n)
 	return n > 0, err
 }
+
+// Schema names the newest migration this binary knows. A migration may add a column
+// derived from the ticket state (and fill it the way SQL can); the caller puts Schema in
+// the fingerprint it gives Reconfigure, so that the first start after an upgrade
+// re-derives every ticket once, in the background, and the columns Append compares
+// before it updates (updateTicket) are those this binary writes.
+func Schema() string {
+	names, err := migrationNames()
+	if err != nil || len(names) == 0 {
+		return ""
+	}
+	return names[len(names)-1]
+}

@@ -18,11 +18,10 @@ func (db *DB) Ticket(ctx context.Context, key string) (t sla.Ticket, found bool,
 		return sla.Ticket{}, false, fmt.Errorf("ticket %s: %w", key, err)
 	}
 	defer tx.Rollback()
-	ts, err := queryTickets(ctx, tx, `SELECT data FROM tickets WHERE key = ? AND known = 1`, key)
-	if err != nil || len(ts) == 0 {
+	if t, found, err = db.ticketRow(ctx, tx, key); err != nil || !found {
 		return sla.Ticket{}, false, err
 	}
-	return ts[0], true, tx.Commit()
+	return t, true, tx.Commit()
 }
 
 // Filter selects tickets for Tickets.

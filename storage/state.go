@@ -7,26 +7,91 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 )
 
-// refreshTicket derives a ticket's state from all of its events (sla.Replay sorts them
-// by `at`, so the order they arrived in does not matter) and stores it.
-func (db *DB) refreshTicket(ctx context.Context, tx *sql.Tx, key, now string) error {
+// refreshTicket brings a ticket's stored state up to date with added, its events that
+// this transaction stored: applied to the stored state when Options.Apply takes each of
+// them (issue 15.3: an event after the ticket's last one, on a row of this generation),
+// else derived from all of its events (sla.Replay sorts them by `at`, so the order they
+// arrived in does not matter).
+func (db *DB) refreshTicket(ctx context.Context, tx *sql.Tx, key string, added []sla.Event, gen int64, now string) error {
+	row, t, ok, err := db.advanceStored(ctx, tx, key, added, gen)
+	if err != nil {
+		return err
+	}
+	if ok {
+		data, err := json.Marshal(t)
+		if err != nil {
+			return fmt.Errorf("ticket %s: %w", key, err)
+		}
+		return updateTicket(ctx, tx, row, t, data, db.risk(t), now, gen)
+	}
 	evs, err := ticketEvents(ctx, tx, key)
 	if err != nil {
 		return err
 	}
-	t, err := safeDerive(db.derive, key, evs)
-	if err != nil {
+	if t, err = safeDerive(db.derive, key, evs); err != nil {
 		return err
 	}
 	data, err := json.Marshal(t)
 	if err != nil {
 		return fmt.Errorf("ticket %s: %w", key, err)
 	}
-	return upsertTicket(ctx, tx, key, t, data, db.risk(t), now)
+	return upsertTicket(ctx, tx, key, t, data, db.risk(t), now, gen)
+}
+
+// advanceStored applies added, in derivation order, to the ticket's row as stored in
+// tx. ok is false when that would not be what a replay gives: no Apply, no row yet, a
+// row of another generation (derived under another configuration), or an event Apply
+// refuses.
+func (db *DB) advanceStored(ctx context.Context, tx *sql.Tx, key string, added []sla.Event, gen int64) (row storedTicket, t sla.Ticket, ok bool, err error) {
+	if db.apply == nil {
+		return row, t, false, nil
+	}
+	var data []byte
+	var rowGen int64
+	var risk sql.NullInt64
+	err = tx.QueryRowContext(ctx, `SELECT data, risk_at, generation FROM tickets WHERE key = ?`, key).Scan(&data, &risk, &rowGen)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return row, t, false, nil
+	case err != nil:
+		return row, t, false, fmt.Errorf("ticket %s: %w", key, err)
+	case rowGen != gen:
+		return row, t, false, nil
+	}
+	row.key = key
+	if risk.Valid {
+		row.risk = &risk.Int64
+	}
+	if err := json.Unmarshal(data, &row.t); err != nil {
+		return row, t, false, fmt.Errorf("ticket %s: %w", key, err)
+	}
+	row.t.Key = key
+	if len(added) > 1 {
+		added = slices.Clone(added)
+		sla.SortEvents(added)
+	}
+	t = row.t
+	for _, e := range added {
+		if t, ok, err = safeApply(db.apply, key, t, e); err != nil || !ok {
+			return row, t, false, err
+		}
+	}
+	t.Key = key
+	return row, t, true, nil
+}
+
+// storedTicket is a ticket's row as the incremental path read it: its state and its
+// at-risk instant, the inputs of every other column.
+type storedTicket struct {
+	key  string
+	t    sla.Ticket
+	risk *int64
 }
 
 // risk is the unix second from which t has a clock at risk, or NULL.
@@ -53,6 +118,17 @@ func safeDerive(derive func([]sla.Event) sla.Ticket, key string, evs []sla.Event
 	t = derive(evs)
 	t.Key = key
 	return t, nil
+}
+
+// safeApply is safeDerive for the caller's Apply.
+func safeApply(apply func(sla.Ticket, sla.Event) (sla.Ticket, bool), key string, t sla.Ticket, e sla.Event) (next sla.Ticket, ok bool, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("derive %s: panic: %v", key, p)
+		}
+	}()
+	next, ok = apply(t, e)
+	return next, ok, nil
 }
 
 // ticketEvents loads a ticket's events in arrival order.
@@ -97,9 +173,9 @@ func soonest(dues ...*int64) *int64 {
 // metrics, then the running clocks' inputs of migration 0003 (runningColumns).
 const upsertQuery = `INSERT INTO tickets (key, known, customer, tier, kind, priority, state,
 		response_due, resolution_due, next_update_due, next_due, response_breached,
-		resolution_breached, updates_missed, escalation, data, updated_at, risk_at,
+		resolution_breached, updates_missed, escalation, data, updated_at, risk_at, generation,
 		` + runningColumns + `)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (key) DO UPDATE SET known = excluded.known, customer = excluded.customer,
 		tier = excluded.tier, kind = excluded.kind, priority = excluded.priority,
 		state = excluded.state, response_due = excluded.response_due,
@@ -108,7 +184,7 @@ const upsertQuery = `INSERT INTO tickets (key, known, customer, tier, kind, prio
 		resolution_breached = excluded.resolution_breached,
 		updates_missed = excluded.updates_missed, escalation = excluded.escalation,
 		data = excluded.data, updated_at = excluded.updated_at, risk_at = excluded.risk_at,
-		created = excluded.created, response_target = excluded.response_target,
+		generation = excluded.generation, created = excluded.created, response_target = excluded.response_target,
 		response_counted = excluded.response_counted, response_since = excluded.response_since,
 		resolution_target = excluded.resolution_target,
 		resolution_counted = excluded.resolution_counted,
@@ -117,8 +193,17 @@ const upsertQuery = `INSERT INTO tickets (key, known, customer, tier, kind, prio
 		update_since = excluded.update_since, update_last = excluded.update_last`
 
 // upsertTicket stores t, encoded as data, with the columns that lists, metrics and the
-// notify scheduler filter on.
-func upsertTicket(ctx context.Context, tx *sql.Tx, key string, t sla.Ticket, data []byte, risk *int64, now string) error {
+// notify scheduler filter on, as derived under generation gen (migration 0011).
+func upsertTicket(ctx context.Context, tx *sql.Tx, key string, t sla.Ticket, data []byte, risk *int64, now string, gen int64) error {
+	_, err := tx.ExecContext(ctx, upsertQuery, ticketArgs(key, t, data, risk, now, gen)...)
+	if err != nil {
+		return fmt.Errorf("ticket %s: %w", key, err)
+	}
+	return syncEscalations(ctx, tx, t)
+}
+
+// ticketArgs are the values of ticketColumns for t.
+func ticketArgs(key string, t sla.Ticket, data []byte, risk *int64, now string, gen int64) []any {
 	resp, res, upd := dueUnix(t.Response), dueUnix(t.Resolution), updateDueUnix(t.Updates)
 	missed := 0
 	if t.Updates != nil {
@@ -127,57 +212,65 @@ func upsertTicket(ctx context.Context, tx *sql.Tx, key string, t sla.Ticket, dat
 	args := []any{key, t.Known, t.Customer, string(t.Tier), string(t.Kind), t.Priority.String(), string(t.State),
 		resp, res, upd, soonest(resp, res, upd),
 		t.Response != nil && t.Response.Breached, t.Resolution != nil && t.Resolution.Breached,
-		missed, t.Escalation, data, now, risk}
-	_, err := tx.ExecContext(ctx, upsertQuery, append(args, runningArgs(t)...)...)
-	if err != nil {
-		return fmt.Errorf("ticket %s: %w", key, err)
+		missed, t.Escalation, data, now, risk, gen}
+	return append(args, runningArgs(t)...)
+}
+
+// ticketColumns are the columns of upsertQuery, in the order of ticketArgs.
+var ticketColumns = func() []string {
+	_, list, _ := strings.Cut(upsertQuery, "(")
+	list, _, _ = strings.Cut(list, ")")
+	cols := strings.Split(list, ",")
+	for i, c := range cols {
+		cols[i] = strings.TrimSpace(c)
+	}
+	return cols
+}()
+
+// updateTicket writes t over the row it was advanced from, setting only the columns
+// whose value changed (and data): SQLite rewrites an index entry when an UPDATE sets a
+// column of the index, whatever its value, and each such entry is a page written to
+// the WAL. An event that moves no due time (most progress updates, an escalation)
+// then touches the row and no index, which keeps Append's cost from growing with the
+// number of tickets stored. The stored columns are those ticketArgs gives for row.t:
+// the row was written by this generation (advanceStored checks it), and a new schema is
+// a new generation (Schema).
+func updateTicket(ctx context.Context, tx *sql.Tx, row storedTicket, t sla.Ticket, data []byte, risk *int64, now string, gen int64) error {
+	before := ticketArgs(row.key, row.t, nil, row.risk, "", gen)
+	after := ticketArgs(row.key, t, data, risk, now, gen)
+	var q strings.Builder
+	q.WriteString("UPDATE tickets SET ")
+	var args []any
+	for i, col := range ticketColumns {
+		if col == "key" || (col != "data" && col != "updated_at" && sameArg(before[i], after[i])) {
+			continue
+		}
+		if len(args) > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString(col + " = ?")
+		args = append(args, after[i])
+	}
+	q.WriteString(" WHERE key = ?")
+	if _, err := tx.ExecContext(ctx, q.String(), append(args, row.key)...); err != nil {
+		return fmt.Errorf("ticket %s: %w", row.key, err)
+	}
+	if len(t.Escalations) == len(row.t.Escalations) {
+		return nil
 	}
 	return syncEscalations(ctx, tx, t)
 }
 
-// rederiveChunk is how many tickets Rederive refreshes per transaction: large enough to
-// share the commit, small enough not to hold the writer back from Append for long.
-const rederiveChunk = 1000
-
-// Rederive recomputes every ticket's state from the event log, for a start-up after the
-// configuration changed (a customer's tier, closure days), and returns how many tickets
-// changed. It commits chunk by chunk, so Append calls interleave with it, and writes only
-// the tickets whose state differs, so a start-up without a change costs reads only.
-func (db *DB) Rederive(ctx context.Context) (changed int, err error) {
-	return db.rederive(ctx, false)
-}
-
-// RederiveFor rederives when fingerprint (of the configuration Derive and RiskAt
-// depend on: tiers, closure days, the at-risk share) differs from the one stored by the
-// last call, rewriting every ticket, and stores it. ran says whether it rederived.
-func (db *DB) RederiveFor(ctx context.Context, fingerprint string) (changed int, ran bool, err error) {
-	var stored string
-	err = db.read.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'derive_fingerprint'`).Scan(&stored)
-	switch {
-	case err == nil && stored == fingerprint:
-		return 0, false, nil
-	case err != nil && !errors.Is(err, sql.ErrNoRows):
-		return 0, false, fmt.Errorf("rederive: %w", err)
+// sameArg reports whether two values of ticketArgs store the same column value.
+func sameArg(a, b any) bool {
+	switch a := a.(type) {
+	case *int64:
+		b := b.(*int64)
+		return (a == nil) == (b == nil) && (a == nil || *a == *b)
+	case []byte:
+		return bytes.Equal(a, b.([]byte))
 	}
-	if changed, err = db.rederive(ctx, true); err != nil {
-		return changed, true, err
-	}
-	_, err = db.write.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('derive_fingerprint', ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, fingerprint)
-	if err != nil {
-		return changed, true, fmt.Errorf("rederive: %w", err)
-	}
-	return changed, true, nil
-}
-
-func (db *DB) rederive(ctx context.Context, all bool) (changed int, err error) {
-	changed, err = inChunks(rederiveChunk, func(after string) (int, int, string, error) {
-		return db.rederiveFrom(ctx, after, all)
-	})
-	if err != nil {
-		return changed, fmt.Errorf("rederive: %w", err)
-	}
-	return changed, nil
+	return a == b
 }
 
 // inChunks walks the tickets in key order, one transaction of at most size tickets per
@@ -193,93 +286,4 @@ func inChunks(size int, step func(after string) (n, changed int, last string, er
 		}
 		after = last
 	}
-}
-
-// rederiveFrom recomputes the next chunk of tickets after key `after`: n were read,
-// changed were written, last is the last key of the chunk.
-func (db *DB) rederiveFrom(ctx context.Context, after string, all bool) (n, changed int, last string, err error) {
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, 0, "", err
-	}
-	defer tx.Rollback()
-	stored, err := storedTickets(ctx, tx, after, rederiveChunk)
-	if err != nil || len(stored) == 0 {
-		return 0, 0, "", err
-	}
-	first, last := stored[0].key, stored[len(stored)-1].key
-	byTicket, err := eventsBetween(ctx, tx, first, last)
-	if err != nil {
-		return 0, 0, "", err
-	}
-	now := formatTime(db.now())
-	for _, s := range stored {
-		t, err := safeDerive(db.derive, s.key, byTicket[s.key])
-		if err != nil {
-			return 0, 0, "", err
-		}
-		data, err := json.Marshal(t)
-		if err != nil {
-			return 0, 0, "", fmt.Errorf("ticket %s: %w", s.key, err)
-		}
-		if !all && bytes.Equal(data, s.data) {
-			continue
-		}
-		if err := upsertTicket(ctx, tx, s.key, t, data, db.risk(t), now); err != nil {
-			return 0, 0, "", err
-		}
-		changed++
-	}
-	return len(stored), changed, last, tx.Commit()
-}
-
-type storedTicket struct {
-	key  string
-	data []byte
-}
-
-// storedTickets reads up to limit tickets after key `after`, in key order.
-func storedTickets(ctx context.Context, tx *sql.Tx, after string, limit int) ([]storedTicket, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT key, data FROM tickets WHERE key > ? ORDER BY key LIMIT ?`, after, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ts []storedTicket
-	for rows.Next() {
-		var t storedTicket
-		if err := rows.Scan(&t.key, &t.data); err != nil {
-			return nil, err
-		}
-		ts = append(ts, t)
-	}
-	return ts, rows.Err()
-}
-
-// eventsBetween loads the events of the tickets from first to last (keys inclusive) in
-// one pass over the events index, grouped by ticket in arrival order.
-const eventsQuery = `SELECT ticket, body, tier FROM events WHERE ticket BETWEEN ? AND ? ORDER BY ticket, seq`
-
-func eventsBetween(ctx context.Context, tx *sql.Tx, first, last string) (map[string][]sla.Event, error) {
-	rows, err := tx.QueryContext(ctx, eventsQuery, first, last)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make(map[string][]sla.Event)
-	for rows.Next() {
-		var key string
-		var body []byte
-		var tier sql.NullString
-		if err := rows.Scan(&key, &body, &tier); err != nil {
-			return nil, err
-		}
-		var e sla.Event
-		if err := json.Unmarshal(body, &e); err != nil {
-			return nil, fmt.Errorf("event of %s: %w", key, err)
-		}
-		e.Tier = sla.Tier(tier.String)
-		out[key] = append(out[key], e)
-	}
-	return out, rows.Err()
 }

@@ -78,15 +78,18 @@ func (r *reloader) reload(ctx context.Context) error {
 	old := a.config()
 	a.cur.Store(&current{cfg: cfg, cals: calendars(cfg)})
 	r.commands.h.Store(a.commands(r.onUpdate))
-	// Stored states follow the closures and the at-risk share, as at start.
-	n, _, err := a.db.RederiveFor(ctx, fingerprint(cfg))
+	// Stored states follow the closures and the at-risk share, as at start: in the
+	// background, with /readyz 503 until they do.
+	stale, err := a.db.Reconfigure(ctx, fingerprint(cfg))
 	if err != nil {
-		a.log.Error("reload: re-deriving ticket states failed; they follow at the next change", "err", err)
+		a.log.Error("reload: ticket states keep the configuration they were derived under until the next start", "err", err)
+	} else if stale {
+		a.startRederive(ctx)
 	}
 	if r.notify != nil {
 		r.notify.restart()
 	}
-	a.log.Info("configuration reloaded", "configuration", cfg.Source(), "customers", len(cfg.Customers), "rederived", n)
+	a.log.Info("configuration reloaded", "configuration", cfg.Source(), "customers", len(cfg.Customers), "rederive", stale)
 	if restartNeeded(old, cfg) {
 		a.log.Warn("reload: jira, teams.tenants or the Slack user groups of access changed; they apply after a restart")
 	}

@@ -66,6 +66,7 @@ func openApp(s settings, log *slog.Logger) (*app, error) {
 	// and states are derived with its closures and at-risk share.
 	db, err := storage.Open(s.db, storage.Options{
 		Derive: func(evs []sla.Event) sla.Ticket { c := a.cur.Load(); return sla.Replay(evs, c.cfg.TierOf, c.cals) },
+		Apply:  func(t sla.Ticket, e sla.Event) (sla.Ticket, bool) { return sla.Advance(t, e, a.calendars()) },
 		TierOf: func(customer string) (sla.Tier, bool) { return a.config().TierOf(customer) },
 		RiskAt: func(t sla.Ticket) time.Time {
 			c := a.cur.Load()
@@ -78,12 +79,12 @@ func openApp(s settings, log *slog.Logger) (*app, error) {
 	}
 	a.db = db
 	// Stored states follow the configuration: a new tier, closure day or at-risk share
-	// (or a new engine) re-derives every ticket once.
-	if n, ran, err := db.RederiveFor(context.Background(), fingerprint(cfg)); err != nil {
+	// (or a new engine) makes every stored state stale at once, which costs one write.
+	// serve re-derives them in the background (startRederive); the other commands only
+	// read, and a single ticket is derived from its events while its row is stale.
+	if _, err := db.Reconfigure(context.Background(), fingerprint(cfg)); err != nil {
 		db.Close()
 		return nil, err
-	} else if ran && n > 0 {
-		log.Info("ticket states re-derived for this configuration", "changed", n)
 	}
 	return a, nil
 }
@@ -110,10 +111,12 @@ func reportTiers(ctx context.Context, db *storage.DB, cfg *config.Config, log *s
 	return nil
 }
 
-// fingerprint names what stored states depend on besides the events.
+// fingerprint names what stored states depend on besides the events: the engine, the
+// store's schema (the columns derived from a state), the at-risk share, the tiers and
+// the closure days.
 func fingerprint(cfg *config.Config) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "engine %s\nshare %v\n", sla.Version, cfg.Notify.AtRiskShare)
+	fmt.Fprintf(h, "engine %s\nschema %s\nshare %v\n", sla.Version, storage.Schema(), cfg.Notify.AtRiskShare)
 	for _, c := range cfg.Customers {
 		fmt.Fprintf(h, "customer %s %s\n", strings.ToLower(c.ID), c.Tier.T)
 	}
@@ -175,6 +178,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer unpid()
 	lns.print(log, s, a.cfg.Source(), lim, w)
+	a.startRederive(ctx)
 
 	errc := make(chan error, len(srvs)+len(w.loops))
 	for i, srv := range srvs {
@@ -260,11 +264,12 @@ func (a *app) wire(getenv func(string) string, separateOps bool) (*wiring, error
 		w.ops = http.NewServeMux()
 		ops = w.ops
 		ops.Handle("GET /healthz", m.Instrument("healthz", server.Health()))
-		ops.Handle("GET /readyz", m.Instrument("readyz", server.Ready(a.db.Ping, a.log)))
+		ops.Handle("GET /readyz", m.Instrument("readyz", server.Ready(a.db.Ping, a.rederiveReason, a.log)))
 	}
 	w.handle("GET /healthz", "healthz", server.Health())
-	w.handle("GET /readyz", "readyz", server.Ready(a.db.Ping, a.log))
+	w.handle("GET /readyz", "readyz", server.Ready(a.db.Ping, a.rederiveReason, a.log))
 	ops.Handle("GET /metrics", m.Handler())
+	m.Registry().MustRegister(a.rederiveGauge())
 
 	token := getenv("MAGDA_API_TOKEN")
 	if token != "" {
