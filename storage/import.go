@@ -237,9 +237,9 @@ func (db *DB) importTicket(tx *sql.Tx, source string, p *preparedTicket) (stored
 		if stored == 0 {
 			return 0, nil
 		}
-		return stored, db.refreshTicket(ctx, tx, p.key, received)
+		return stored, db.replayTicket(ctx, tx, p.key, db.generation(), received)
 	}
-	return stored, upsertTicket(ctx, tx, p.key, p.state, p.data, db.risk(p.state), received)
+	return stored, upsertTicket(ctx, tx, p.key, p.state, p.data, db.risk(p.state), received, db.generation())
 }
 
 // Note reads a value a tool stored with SetNote (the meta table), such as the name of

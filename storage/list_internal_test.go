@@ -88,7 +88,7 @@ func TestMigration0010Counts(t *testing.T) {
 	for _, q := range []string{`DROP TRIGGER tickets_counts_insert`, `DROP TRIGGER tickets_counts_update`,
 		`DROP TRIGGER tickets_counts_delete`, `DROP TABLE open_counts`, `DROP TABLE urgent_days`,
 		`DROP INDEX tickets_open_due`, `DROP INDEX tickets_open_customer_due`, `DROP INDEX tickets_open_urgent`,
-		`ALTER TABLE tickets DROP COLUMN urgent_from`, `DELETE FROM migrations WHERE name >= '0010'`} {
+		`ALTER TABLE tickets DROP COLUMN urgent_from`, `DELETE FROM migrations WHERE name LIKE '0010%'`} {
 		if _, err := db.write.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}

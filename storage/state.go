@@ -30,11 +30,18 @@ func (db *DB) refreshTicket(ctx context.Context, tx *sql.Tx, key string, added [
 		}
 		return updateTicket(ctx, tx, row, t, data, db.risk(t), now, gen)
 	}
+	return db.replayTicket(ctx, tx, key, gen, now)
+}
+
+// replayTicket derives a ticket's state from all of its events stored in tx and stores
+// it: the path of an event out of order, and of an import onto stored events.
+func (db *DB) replayTicket(ctx context.Context, tx *sql.Tx, key string, gen int64, now string) error {
 	evs, err := ticketEvents(ctx, tx, key)
 	if err != nil {
 		return err
 	}
-	if t, err = safeDerive(db.derive, key, evs); err != nil {
+	t, err := safeDerive(db.derive, key, evs)
+	if err != nil {
 		return err
 	}
 	data, err := json.Marshal(t)
