@@ -98,8 +98,8 @@ func soonest(dues ...*int64) *int64 {
 const upsertQuery = `INSERT INTO tickets (key, known, customer, tier, kind, priority, state,
 		response_due, resolution_due, next_update_due, next_due, response_breached,
 		resolution_breached, updates_missed, escalation, data, updated_at, risk_at,
-		` + runningColumns + `)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		notice_at, digest_at, ` + runningColumns + `)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (key) DO UPDATE SET known = excluded.known, customer = excluded.customer,
 		tier = excluded.tier, kind = excluded.kind, priority = excluded.priority,
 		state = excluded.state, response_due = excluded.response_due,
@@ -108,7 +108,7 @@ const upsertQuery = `INSERT INTO tickets (key, known, customer, tier, kind, prio
 		resolution_breached = excluded.resolution_breached,
 		updates_missed = excluded.updates_missed, escalation = excluded.escalation,
 		data = excluded.data, updated_at = excluded.updated_at, risk_at = excluded.risk_at,
-		created = excluded.created, response_target = excluded.response_target,
+		notice_at = excluded.notice_at, digest_at = excluded.digest_at, created = excluded.created, response_target = excluded.response_target,
 		response_counted = excluded.response_counted, response_since = excluded.response_since,
 		resolution_target = excluded.resolution_target,
 		resolution_counted = excluded.resolution_counted,
@@ -117,17 +117,23 @@ const upsertQuery = `INSERT INTO tickets (key, known, customer, tier, kind, prio
 		update_since = excluded.update_since, update_last = excluded.update_last`
 
 // upsertTicket stores t, encoded as data, with the columns that lists, metrics and the
-// notify scheduler filter on.
+// notify scheduler filter on. A new state of an open ticket is one the scheduler has not
+// looked at: its notice and digest instants become 0, so that the next pass decides on
+// it (Decide); a resolved or unknown ticket has none.
 func upsertTicket(ctx context.Context, tx *sql.Tx, key string, t sla.Ticket, data []byte, risk *int64, now string) error {
 	resp, res, upd := dueUnix(t.Response), dueUnix(t.Resolution), updateDueUnix(t.Updates)
 	missed := 0
 	if t.Updates != nil {
 		missed = t.Updates.Missed
 	}
+	var look any
+	if t.Known && t.State != sla.ResolvedState {
+		look = 0
+	}
 	args := []any{key, t.Known, t.Customer, string(t.Tier), string(t.Kind), t.Priority.String(), string(t.State),
 		resp, res, upd, soonest(resp, res, upd),
 		t.Response != nil && t.Response.Breached, t.Resolution != nil && t.Resolution.Breached,
-		missed, t.Escalation, data, now, risk}
+		missed, t.Escalation, data, now, risk, look, look}
 	_, err := tx.ExecContext(ctx, upsertQuery, append(args, runningArgs(t)...)...)
 	if err != nil {
 		return fmt.Errorf("ticket %s: %w", key, err)
