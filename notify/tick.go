@@ -9,30 +9,50 @@ import (
 	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
 )
 
-// Tick is one scheduler pass at now: it decides, from the stored clocks of every open
-// ticket, what is due and stores it in the outbox, with the escalations to announce
-// (R7), the maintenance notice (R8), the error budget warnings (R6.1) and the morning
-// digest when they are due. A decision already stored, by an earlier pass
-// or another process, is not stored again; what became due while no pass ran (the bot
-// was down) is decided now, once.
+// Tick is one scheduler pass at now: it decides, from the stored clocks of the open
+// tickets that have something due, what is due and stores it in the outbox, with the
+// escalations to announce (R7), the maintenance notice (R8), the error budget warnings
+// (R6.1) and the morning digest when they are due. A decision already stored, by an
+// earlier pass or another process, is not stored again; what became due while no pass
+// ran (the bot was down) is decided now, once.
+//
+// A pass looks only at the tickets whose next notice instant has come, as decide
+// computed it the last time it looked at them, and at those written since (issue 15).
+// The first pass of a Notifier looks at every open ticket: its settings (the at-risk
+// share, the update lead, the calendars) may not be those the instants were computed
+// with, after a restart or a reload.
 func (n *Notifier) Tick(ctx context.Context, now time.Time) error {
 	start, err := n.start(ctx, now)
 	if err != nil {
+		return fmt.Errorf("notify: %w", err)
+	}
+	if err := n.resetOnce(ctx); err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
 	dg, err := n.digestDue(ctx, now, start)
 	if err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
-	added, err := n.o.Store.Decide(ctx, func(r storage.Running) []storage.Notification {
-		if dg != nil {
-			dg.add(n, r, now)
-		}
-		return n.decide(r, now, start)
+	added, err := n.o.Store.Decide(ctx, now, func(r storage.Running) ([]storage.Notification, storage.Next) {
+		ns, next := n.decide(r, now, start)
+		return ns, storage.Next{Notice: next, Digest: n.digestFrom(r)}
 	})
 	if err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
+	if dg != nil {
+		if err := n.collect(ctx, dg, now); err != nil {
+			return fmt.Errorf("notify: %w", err)
+		}
+	}
+	return n.globals(ctx, now, start, dg, added)
+}
+
+// globals stores what a pass decides besides the tickets' own notices: the
+// escalations to announce, the maintenance notices, the error budget warnings, the
+// digest dg (nil: none due) and the monthly reviews. added is how many notifications
+// the pass stored already; the workers are woken when there is anything new.
+func (n *Notifier) globals(ctx context.Context, now, start time.Time, dg *digest, added int) error {
 	announced, err := n.announce(ctx, now, start)
 	if err != nil {
 		return fmt.Errorf("notify: %w", err)
@@ -59,6 +79,21 @@ func (n *Notifier) Tick(ctx context.Context, now time.Time) error {
 	if added+k > 0 {
 		n.poke()
 	}
+	return nil
+}
+
+// resetOnce has the Notifier's first pass look at every open ticket
+// (storage.DB.ResetNotices); after a failure the next pass tries again.
+func (n *Notifier) resetOnce(ctx context.Context) error {
+	n.firstMu.Lock()
+	defer n.firstMu.Unlock()
+	if n.reset {
+		return nil
+	}
+	if _, err := n.o.Store.ResetNotices(ctx); err != nil {
+		return err
+	}
+	n.reset = true
 	return nil
 }
 
