@@ -48,6 +48,7 @@ type digestCustomer struct {
 type digestLine struct {
 	status commands.Status
 	due    time.Time
+	key    string // the ticket's: the last tie-break, so that the order read in does not matter
 	text   string
 }
 
@@ -145,13 +146,10 @@ func (dg *digest) add(n *Notifier, r storage.Running, now time.Time) {
 	} else {
 		dc.atRisk++
 	}
-	dc.lines = append(dc.lines, digestLine{status, due, l.ticket(n.subjectOf(r)) + ": " + what})
-	// Keep the worst first, soonest due first, and no more than shown.
-	slices.SortStableFunc(dc.lines, func(a, b digestLine) int {
-		if a.status != b.status {
-			return cmp.Compare(rank(b.status), rank(a.status))
-		}
-		return a.due.Compare(b.due)
+	dc.lines = append(dc.lines, digestLine{status, due, r.Key, l.ticket(n.subjectOf(r)) + ": " + what})
+	// Keep the worst first, soonest due first, then by key, and no more than shown.
+	slices.SortFunc(dc.lines, func(a, b digestLine) int {
+		return cmp.Or(cmp.Compare(rank(b.status), rank(a.status)), a.due.Compare(b.due), cmp.Compare(a.key, b.key))
 	})
 	if len(dc.lines) > digestLines {
 		dc.lines = dc.lines[:digestLines]
@@ -159,7 +157,7 @@ func (dg *digest) add(n *Notifier, r storage.Running, now time.Time) {
 }
 
 // collect adds the open tickets that may count at now (those whose digest instant,
-// digestFrom, has come) to dg, in key order.
+// digestFrom, has come) to dg.
 func (n *Notifier) collect(ctx context.Context, dg *digest, now time.Time) error {
 	return n.o.Store.DigestTickets(ctx, now, func(r storage.Running) { dg.add(n, r, now) })
 }

@@ -164,7 +164,7 @@ func (db *DB) ResetNotices(ctx context.Context) (reset int, err error) {
 	return reset, nil
 }
 
-// DigestTickets hands add, in key order, each open ticket that may count in the morning
+// DigestTickets hands add, in no particular order, each open ticket that may count in the morning
 // digest at now: those whose digest instant (tickets.digest_at, 0009) is not after now,
 // through the partial index tickets_digest, instead of every open ticket. add decides
 // whether it counts; it must not call the DB.
