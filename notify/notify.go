@@ -92,7 +92,7 @@ func (wallClock) After(d time.Duration) <-chan time.Time { return time.After(d) 
 // Store is what the Notifier needs of the database (storage.DB).
 type Store interface {
 	Decide(ctx context.Context, now time.Time, decide func(storage.Running) ([]storage.Notification, storage.Next)) (int, error)
-	ResetNotices(ctx context.Context) (int, error)
+	ResetNoticesFor(ctx context.Context, fingerprint string) (reset int, ran bool, err error)
 	DigestTickets(ctx context.Context, now time.Time, add func(storage.Running)) error
 	Enqueue(ctx context.Context, ns ...storage.Notification) (int, error)
 	AnnounceEscalations(ctx context.Context, decide func(sla.Ticket, storage.Escalation) []storage.Notification) (int, error)
@@ -162,7 +162,7 @@ type Notifier struct {
 
 	firstMu sync.Mutex
 	first   time.Time // the outbox's first pass ever (OutboxStart)
-	reset   bool      // every open ticket's notice reset for this Notifier (Tick)
+	reset   bool      // the notices checked against this Notifier's settings (Tick)
 
 	mu      sync.Mutex
 	skipped map[string]bool // platforms without a sender, logged once

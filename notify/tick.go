@@ -2,6 +2,8 @@ package notify
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"time"
 
@@ -18,15 +20,15 @@ import (
 //
 // A pass looks only at the tickets whose next notice instant has come, as decide
 // computed it the last time it looked at them, and at those written since (issue 15).
-// The first pass of a Notifier looks at every open ticket: its settings (the at-risk
-// share, the update lead, the calendars) may not be those the instants were computed
-// with, after a restart or a reload.
+// The first pass of a Notifier looks at every open ticket when its settings are not
+// those the stored instants were computed with (fingerprint): after an upgrade, or a
+// reload that changed the at-risk share, the update lead or the closure days.
 func (n *Notifier) Tick(ctx context.Context, now time.Time) error {
 	start, err := n.start(ctx, now)
 	if err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
-	if err := n.resetOnce(ctx); err != nil {
+	if err := n.resetOnce(ctx, now); err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
 	dg, err := n.digestDue(ctx, now, start)
@@ -82,19 +84,41 @@ func (n *Notifier) globals(ctx context.Context, now, start time.Time, dg *digest
 	return nil
 }
 
-// resetOnce has the Notifier's first pass look at every open ticket
-// (storage.DB.ResetNotices); after a failure the next pass tries again.
-func (n *Notifier) resetOnce(ctx context.Context) error {
+// resetOnce has the Notifier's first pass look at every open ticket when the stored
+// instants were computed with other settings (storage.DB.ResetNoticesFor); after a
+// failure the next pass tries again.
+func (n *Notifier) resetOnce(ctx context.Context, now time.Time) error {
 	n.firstMu.Lock()
 	defer n.firstMu.Unlock()
 	if n.reset {
 		return nil
 	}
-	if _, err := n.o.Store.ResetNotices(ctx); err != nil {
+	k, ran, err := n.o.Store.ResetNoticesFor(ctx, n.fingerprint())
+	if err != nil {
 		return err
+	}
+	if ran {
+		n.log.Info("notify: every open ticket is looked at again for these settings", "tickets", k)
 	}
 	n.reset = true
 	return nil
+}
+
+// stagesVersion names the rules by which decide and digestFrom compute a ticket's
+// instants (stages, updateStages, window): change it when they change, so that the
+// first pass of the new version computes every ticket's instants again.
+const stagesVersion = "issue15"
+
+// fingerprint names what the instants decide and digestFrom give depend on besides a
+// ticket's stored state: the rules, the engine's calendars and their closure days
+// (R3.2, R3.3), the at-risk share (R5.1, R5.2) and the update lead (R5.3).
+func (n *Notifier) fingerprint() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "stages %s\nengine %s\nshare %v\nlead %v\n", stagesVersion, sla.Version, n.o.AtRisk, n.o.UpdateLead)
+	for _, c := range n.o.Calendars.Closures() {
+		fmt.Fprintf(h, "closure %v\n", c.Date)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // start is the outbox's first pass ever, stored by the first Tick on the file; it

@@ -121,3 +121,28 @@ func TestDigestTickets(t *testing.T) {
 		t.Errorf("digest tickets after writes (-want +got):\n%s", diff)
 	}
 }
+
+// TestResetNoticesFor: the notices are reset for a fingerprint other than the last one
+// stored, once, and not for the same one again.
+func TestResetNoticesFor(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	now := dt(2026, 7, 6, 10, 0)
+	mustAppend(t, db, created("MAGDA-1", "agency-y", sla.P3, now), created("MAGDA-2", "agency-y", sla.P3, now),
+		ev("MAGDA-2", sla.Resolved, now))
+	never := func(storage.Running) storage.Next { return storage.Next{} }
+	decideAt(t, db, now, never)
+	for _, step := range []struct {
+		fingerprint string
+		ran         bool
+		read        int
+	}{{"a", true, 1}, {"a", false, 0}, {"b", true, 1}, {"a", true, 1}} {
+		n, ran, err := db.ResetNoticesFor(ctx, step.fingerprint)
+		if err != nil || ran != step.ran || n != step.read {
+			t.Errorf("ResetNoticesFor(%s) = %d, %v, %v; want %d, %v", step.fingerprint, n, ran, err, step.read, step.ran)
+		}
+		if got := decideAt(t, db, now, never); len(got) != step.read {
+			t.Errorf("after ResetNoticesFor(%s) the pass read %v, want %d tickets", step.fingerprint, got, step.read)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -162,6 +163,30 @@ func (db *DB) ResetNotices(ctx context.Context) (reset int, err error) {
 		reset += int(n)
 	}
 	return reset, nil
+}
+
+// ResetNoticesFor resets the notices (ResetNotices) when fingerprint, of the scheduler
+// settings the stored instants were computed with, differs from the one stored by the
+// last call, and then stores it; ran says whether it reset. A process that stops half
+// way has not stored it, so the next call resets again.
+func (db *DB) ResetNoticesFor(ctx context.Context, fingerprint string) (reset int, ran bool, err error) {
+	var stored string
+	err = db.read.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'notice_fingerprint'`).Scan(&stored)
+	switch {
+	case err == nil && stored == fingerprint:
+		return 0, false, nil
+	case err != nil && !errors.Is(err, sql.ErrNoRows):
+		return 0, false, fmt.Errorf("reset notices: %w", err)
+	}
+	if reset, err = db.ResetNotices(ctx); err != nil {
+		return reset, true, err
+	}
+	_, err = db.write.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('notice_fingerprint', ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, fingerprint)
+	if err != nil {
+		return reset, true, fmt.Errorf("reset notices: %w", err)
+	}
+	return reset, true, nil
 }
 
 // DigestTickets hands add, in no particular order, each open ticket that may count in the morning
