@@ -11,9 +11,9 @@ import (
 
 // TestSettingsChangeLooksAgain_R5_3: a Notifier built with another update lead (a
 // reload) looks at every open ticket again on its first pass, instead of waiting for
-// the instant the old lead gave: a P1 answered at 09:50 has its update due at 14:20;
-// with the lead raised from 30 minutes to 2 hours, the reminder goes out at 13:00,
-// not at 13:50.
+// the instant the old settings gave: a P1 answered at 09:50 has its update due at
+// 14:20 and its resolution at risk at 12:45, the next instant the old pass stored; with
+// the lead raised from 30 minutes to 2 hours, the reminder goes out at 12:30.
 func TestSettingsChangeLooksAgain_R5_3(t *testing.T) {
 	ctx := context.Background()
 	db, _ := tempStore(t)
@@ -29,10 +29,10 @@ func TestSettingsChangeLooksAgain_R5_3(t *testing.T) {
 	o := options(db, c, &recorder{clock: c})
 	o.UpdateLead = 2 * time.Hour
 	after := newNotifier(t, o)
-	if err := after.Tick(ctx, mon(13, 0)); err != nil {
+	if err := after.Tick(ctx, mon(12, 30)); err != nil {
 		t.Fatal(err)
 	}
 	if ok, err := db.Decided(ctx, "MAGDA-1", notify.KindUpdateDue, mon(14, 20).Unix()); !ok || err != nil {
-		t.Errorf("update reminder for 14:20 decided at 13:00 with a 2h lead = %v, %v; want true", ok, err)
+		t.Errorf("update reminder for 14:20 decided at 12:30 with a 2h lead = %v, %v; want true", ok, err)
 	}
 }
