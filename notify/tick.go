@@ -28,7 +28,7 @@ func (n *Notifier) Tick(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
-	if err := n.resetOnce(ctx, now); err != nil {
+	if err := n.resetOnce(ctx); err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
 	dg, err := n.digestDue(ctx, now, start)
@@ -87,7 +87,7 @@ func (n *Notifier) globals(ctx context.Context, now, start time.Time, dg *digest
 // resetOnce has the Notifier's first pass look at every open ticket when the stored
 // instants were computed with other settings (storage.DB.ResetNoticesFor); after a
 // failure the next pass tries again.
-func (n *Notifier) resetOnce(ctx context.Context, now time.Time) error {
+func (n *Notifier) resetOnce(ctx context.Context) error {
 	n.firstMu.Lock()
 	defer n.firstMu.Unlock()
 	if n.reset {

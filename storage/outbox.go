@@ -189,10 +189,10 @@ func (db *DB) ResetNoticesFor(ctx context.Context, fingerprint string) (reset in
 	return reset, true, nil
 }
 
-// DigestTickets hands add, in no particular order, each open ticket that may count in the morning
-// digest at now: those whose digest instant (tickets.digest_at, 0009) is not after now,
-// through the partial index tickets_digest, instead of every open ticket. add decides
-// whether it counts; it must not call the DB.
+// DigestTickets hands add, in no particular order, each open ticket that may count in
+// the morning digest at now: those whose digest instant (tickets.digest_at, 0009) is
+// not after now, through the partial index tickets_digest, instead of every open
+// ticket. add decides whether it counts; it must not call the DB.
 func (db *DB) DigestTickets(ctx context.Context, now time.Time, add func(Running)) error {
 	rows, err := db.read.QueryContext(ctx, digestQuery, now.Unix())
 	if err != nil {

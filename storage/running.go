@@ -10,9 +10,9 @@ import (
 
 // Running is an open ticket as the notify scheduler reads it: who and what it is, and
 // the clocks that run right now, read from the columns of migration 0003 rather than
-// decoded from the ticket's JSON (BenchmarkTick in notify). A clock that does not run is nil, and a
-// running clock carries no Runs: it is enough for sla.Clock.RiskAt, At and Due, not for
-// a full card (use Ticket for that).
+// decoded from the ticket's JSON (BenchmarkTick in notify). A clock that does not run
+// is nil, and a running clock carries no Runs: it is enough for sla.Clock.RiskAt, At
+// and Due, not for a full card (use Ticket for that).
 type Running struct {
 	Key        string
 	Customer   string
