@@ -162,7 +162,11 @@ type Notifier struct {
 
 	firstMu sync.Mutex
 	first   time.Time // the outbox's first pass ever (OutboxStart)
-	reset   bool      // the notices checked against this Notifier's settings (Tick)
+
+	// resetMu, not firstMu: a reset of a large file takes seconds, which Announce
+	// (through start) must not wait for.
+	resetMu sync.Mutex
+	reset   bool // the notices checked against this Notifier's settings (Tick)
 
 	mu      sync.Mutex
 	skipped map[string]bool // platforms without a sender, logged once

@@ -88,8 +88,8 @@ func (n *Notifier) globals(ctx context.Context, now, start time.Time, dg *digest
 // instants were computed with other settings (storage.DB.ResetNoticesFor); after a
 // failure the next pass tries again.
 func (n *Notifier) resetOnce(ctx context.Context) error {
-	n.firstMu.Lock()
-	defer n.firstMu.Unlock()
+	n.resetMu.Lock()
+	defer n.resetMu.Unlock()
 	if n.reset {
 		return nil
 	}
