@@ -48,11 +48,13 @@ type digestCustomer struct {
 type digestLine struct {
 	status commands.Status
 	due    time.Time
+	key    string // the ticket's: the last tie-break, so that the order read in does not matter
 	text   string
 }
 
 // digestDue starts a digest when today's is due at now and not yet decided: on a
 // working day, from DigestAt to the standard window's closing, and not before start.
+// Its tickets are read once, by collect, not on every pass.
 func (n *Notifier) digestDue(ctx context.Context, now, start time.Time) (*digest, error) {
 	today := sla.DateOf(now)
 	slot := n.at(today)
@@ -65,6 +67,39 @@ func (n *Notifier) digestDue(ctx context.Context, now, start time.Time) (*digest
 		return nil, err
 	}
 	return &digest{slot: slot, customers: map[string]*digestCustomer{}}, nil
+}
+
+// longAgo is the digest instant of a ticket that counts whenever the digest is made.
+var longAgo = time.Unix(0, 0)
+
+// digestFrom is the instant from which add counts r, for as long as r stays as it is
+// (add's conditions only come true as time goes on, never false again): the soonest of
+// its running clocks' at-risk points and due times (R5.1, R5.2), at once for one
+// breached, and the due time of its progress update (R5.3). Zero: never. The pass
+// stores it, so that the digest reads only the tickets that count
+// (storage.DB.DigestTickets).
+func (n *Notifier) digestFrom(r storage.Running) time.Time {
+	cal := n.o.Calendars.For(r.Tier)
+	var from time.Time
+	sooner := func(t time.Time) {
+		if !t.IsZero() && (from.IsZero() || t.Before(from)) {
+			from = t
+		}
+	}
+	for _, c := range []*sla.Clock{r.Response, r.Resolution} {
+		if !c.Running() {
+			continue
+		}
+		if c.Breached {
+			sooner(longAgo)
+		}
+		sooner(c.Due)
+		sooner(c.RiskAt(cal, n.o.AtRisk))
+	}
+	if u := r.Updates; u.Running() {
+		sooner(u.Due)
+	}
+	return from
 }
 
 // add counts r when one of its running clocks is breached or past its at-risk point,
@@ -111,17 +146,20 @@ func (dg *digest) add(n *Notifier, r storage.Running, now time.Time) {
 	} else {
 		dc.atRisk++
 	}
-	dc.lines = append(dc.lines, digestLine{status, due, l.ticket(n.subjectOf(r)) + ": " + what})
-	// Keep the worst first, soonest due first, and no more than shown.
-	slices.SortStableFunc(dc.lines, func(a, b digestLine) int {
-		if a.status != b.status {
-			return cmp.Compare(rank(b.status), rank(a.status))
-		}
-		return a.due.Compare(b.due)
+	dc.lines = append(dc.lines, digestLine{status, due, r.Key, l.ticket(n.subjectOf(r)) + ": " + what})
+	// Keep the worst first, soonest due first, then by key, and no more than shown.
+	slices.SortFunc(dc.lines, func(a, b digestLine) int {
+		return cmp.Or(cmp.Compare(rank(b.status), rank(a.status)), a.due.Compare(b.due), cmp.Compare(a.key, b.key))
 	})
 	if len(dc.lines) > digestLines {
 		dc.lines = dc.lines[:digestLines]
 	}
+}
+
+// collect adds the open tickets that may count at now (those whose digest instant,
+// digestFrom, has come) to dg.
+func (n *Notifier) collect(ctx context.Context, dg *digest, now time.Time) error {
+	return n.o.Store.DigestTickets(ctx, now, func(r storage.Running) { dg.add(n, r, now) })
 }
 
 // item is the customer's part of the digest, and its characters of text.

@@ -91,7 +91,9 @@ func (wallClock) After(d time.Duration) <-chan time.Time { return time.After(d) 
 
 // Store is what the Notifier needs of the database (storage.DB).
 type Store interface {
-	Decide(ctx context.Context, decide func(storage.Running) []storage.Notification) (int, error)
+	Decide(ctx context.Context, now time.Time, decide func(storage.Running) ([]storage.Notification, storage.Next)) (int, error)
+	ResetNoticesFor(ctx context.Context, fingerprint string) (reset int, ran bool, err error)
+	DigestTickets(ctx context.Context, now time.Time, add func(storage.Running)) error
 	Enqueue(ctx context.Context, ns ...storage.Notification) (int, error)
 	AnnounceEscalations(ctx context.Context, decide func(sla.Ticket, storage.Escalation) []storage.Notification) (int, error)
 	Decided(ctx context.Context, ticket, kind string, slot int64) (bool, error)
@@ -160,6 +162,11 @@ type Notifier struct {
 
 	firstMu sync.Mutex
 	first   time.Time // the outbox's first pass ever (OutboxStart)
+
+	// resetMu, not firstMu: a reset of a large file takes seconds, which Announce
+	// (through start) must not wait for.
+	resetMu sync.Mutex
+	reset   bool // the notices checked against this Notifier's settings (Tick)
 
 	mu      sync.Mutex
 	skipped map[string]bool // platforms without a sender, logged once

@@ -108,20 +108,36 @@ func window(cal *sla.Calendar, t time.Time, urgent bool) time.Time {
 // window, evaluated now, not at its own due time: one decided late (after downtime, or
 // on an event that came in late) at 21:30 waits for the morning (R3.2). Its messages
 // keep to the window when they are retried too (Notification.Window).
-func (n *Notifier) decide(r storage.Running, now, start time.Time) []storage.Notification {
+//
+// next is the earliest instant after now at which decide may give a notification it
+// does not give now, while r stays as it is: the send instant of a stage not sendable
+// yet (R7.1 for a P1, R5.1/R5.2 at risk and breached, R5.3 the update reminder, each
+// at the next opening of the window when it falls outside it, R3.2/R3.3), or the next
+// due time of the update clock, at which its stages move on (updateStages). Until then
+// every track's pick stays the one of now, stored now, so the pass need not look at r
+// (storage.DB.Decide); zero: no stage is left to come.
+func (n *Notifier) decide(r storage.Running, now, start time.Time) (out []storage.Notification, next time.Time) {
 	cal := n.o.Calendars.For(r.Tier)
 	urgent := r.Priority == sla.P1
 	at, kept := window(cal, now, urgent), string(cal.Tier())
 	if urgent {
 		kept = ""
 	}
-	var out []storage.Notification
+	later := func(t time.Time) {
+		if t.After(now) && (next.IsZero() || t.Before(next)) {
+			next = t
+		}
+	}
 	for _, tr := range n.stages(r, now) {
 		var pick *stage
 		for i := range tr {
 			s := &tr[i]
 			if !s.send.After(now) && (pick == nil || !s.when.Before(pick.when)) {
 				pick = s
+			}
+			later(s.send)
+			if s.kind == KindUpdateDue {
+				later(s.slot)
 			}
 		}
 		if pick == nil || pick.send.Before(start) {
@@ -130,5 +146,5 @@ func (n *Notifier) decide(r storage.Running, now, start time.Time) []storage.Not
 		out = append(out, storage.Notification{Ticket: r.Key, Kind: pick.kind, Slot: pick.slot.Unix(), At: at,
 			Window: kept, Messages: n.ticketMessages(r, *pick, now)})
 	}
-	return out
+	return out, next
 }

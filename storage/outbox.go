@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -33,83 +34,177 @@ type Message struct {
 	Body     []byte // the message, encoded by the caller
 }
 
-// decideChunk is how many open tickets one Decide transaction reads: a few
+// decideChunk is how many tickets one Decide transaction reads at most: a few
 // milliseconds of holding the write lock, so Append calls interleave.
 const decideChunk = 500
 
-// Decide walks the open tickets in key order, chunk by chunk. For each chunk it reads
-// the tickets and calls decide on each inside one write transaction, and stores the
-// notifications decide returns there, so that a decision and the state it was taken on
-// are one. decide must be quick and must not call the DB. It returns how many
-// notifications were new.
-func (db *DB) Decide(ctx context.Context, decide func(Running) []Notification) (added int, err error) {
-	added, err = inChunks(decideChunk, func(after string) (int, int, string, error) {
-		return db.decideFrom(ctx, after, decide)
-	})
-	if err != nil {
-		return added, fmt.Errorf("decide: %w", err)
-	}
-	return added, nil
+// Next is when the scheduler is to look at a ticket again, as its decide callback
+// found: Notice is the earliest instant at which a notice not decided yet may go out,
+// Digest the instant from which the ticket counts in the morning digest (at risk or
+// breached). Zero: not without a new event.
+type Next struct {
+	Notice, Digest time.Time
 }
 
-func (db *DB) decideFrom(ctx context.Context, after string, decide func(Running) []Notification) (n, added int, last string, err error) {
+// Decide decides on the open tickets that have something due at now: those whose
+// notice instant (tickets.notice_at, 0009) is not after now. They are the tickets
+// written since the scheduler last looked at them (upsertTicket sets the instant to 0)
+// and those for which a notice has come due, so a pass costs what is due, not what is
+// stored (issue 15). Chunk by chunk, inside one write transaction, it reads them, calls
+// decide on each, and stores the notifications decide returns and the instants of the
+// next look, so that a decision and the state it was taken on are one. decide must be
+// quick and must not call the DB. It returns how many notifications were new.
+func (db *DB) Decide(ctx context.Context, now time.Time, decide func(Running) ([]Notification, Next)) (added int, err error) {
+	for {
+		n, k, err := db.decideDue(ctx, now, decide)
+		added += k
+		if err != nil {
+			return added, fmt.Errorf("decide: %w", err)
+		}
+		if n < decideChunk {
+			return added, nil
+		}
+	}
+}
+
+// due is a ticket read by a pass: its state and the notice instant it was read with.
+type due struct {
+	open     bool
+	noticeAt int64
+	r        Running
+}
+
+// decideDue decides on the next chunk of due tickets; n is how many it read. Each
+// leaves the due set: its next notice instant is after now, or none.
+func (db *DB) decideDue(ctx context.Context, now time.Time, decide func(Running) ([]Notification, Next)) (n, added int, err error) {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, 0, "", err
+		return 0, 0, err
 	}
 	defer tx.Rollback()
-	rs, err := queryRunning(ctx, tx, after, decideChunk)
-	if err != nil || len(rs) == 0 {
-		return 0, 0, "", err
+	ds, err := queryDue(ctx, tx, now.Unix(), db.generation())
+	if err != nil || len(ds) == 0 {
+		return 0, 0, err
 	}
-	stored, err := storedKeys(ctx, tx, rs[0].Key, rs[len(rs)-1].Key)
+	look, err := tx.PrepareContext(ctx, lookQuery)
 	if err != nil {
-		return 0, 0, "", err
+		return 0, 0, err
 	}
-	now := db.now()
-	for _, r := range rs {
-		for _, nt := range decide(r) {
-			if stored[noteKey{nt.Ticket, nt.Kind, nt.Slot}] {
-				continue // decided before: most of a pass's decisions are
-			}
-			ok, err := insertNotification(ctx, tx, nt, now)
-			if err != nil {
-				return 0, 0, "", err
-			}
-			if ok {
-				added++
+	defer look.Close()
+	decided := db.now()
+	for _, d := range ds {
+		var next Next
+		if d.open {
+			var ns []Notification
+			ns, next = decide(d.r)
+			for _, nt := range ns {
+				ok, err := insertNotification(ctx, tx, nt, decided)
+				if err != nil {
+					return 0, 0, err
+				}
+				if ok {
+					added++
+				}
 			}
 		}
+		// Guarded by the instant read: a ticket whose state was written meanwhile (on a
+		// backend whose write transactions do not serialise as SQLite's do) keeps the 0
+		// of that write, and the next pass looks at it again.
+		if _, err := look.ExecContext(ctx, noticeUnix(next.Notice, now), digestUnix(next.Digest), d.r.Key, d.noticeAt); err != nil {
+			return 0, 0, fmt.Errorf("ticket %s: %w", d.r.Key, err)
+		}
 	}
-	return len(rs), added, rs[len(rs)-1].Key, tx.Commit()
+	return len(ds), added, tx.Commit()
 }
 
-type noteKey struct {
-	ticket, kind string
-	slot         int64
+// lookQuery stores the instants of a ticket's next look.
+const lookQuery = `UPDATE tickets SET notice_at = ?, digest_at = ? WHERE key = ? AND notice_at = ?`
+
+// noticeUnix is the notice instant stored for t after a pass at now: NULL for none, and
+// never this pass's second or before, which would have the pass read the ticket again
+// in its next chunk. The scheduler's instants are whole seconds after now, so the
+// bound only guards.
+func noticeUnix(t, now time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return max(t.Unix(), now.Unix()+1)
 }
 
-// storedKeys gives the keys of the notifications stored for the tickets from first to
-// last, in one pass over the key's unique index: a pass then inserts only what is new,
-// instead of trying every decision again.
-func storedKeys(ctx context.Context, tx *sql.Tx, first, last string) (map[noteKey]bool, error) {
-	rows, err := tx.QueryContext(ctx, storedKeysQuery, first, last)
+func digestUnix(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.Unix()
+}
+
+// resetChunk is how many rows of tickets one ResetNotices statement covers.
+const resetChunk = 10_000
+
+// ResetNotices has the next pass look at every open ticket again, as after a write of
+// each: for a scheduler whose settings changed what it decides on the same states (the
+// at-risk share, the update lead, the service windows' closure days). It commits range
+// by range of rows, so Append calls interleave, and returns how many tickets it reset.
+func (db *DB) ResetNotices(ctx context.Context) (reset int, err error) {
+	var last int64
+	if err := db.write.QueryRowContext(ctx, `SELECT coalesce(max(rowid), 0) FROM tickets`).Scan(&last); err != nil {
+		return 0, fmt.Errorf("reset notices: %w", err)
+	}
+	for from := int64(0); from < last; from += resetChunk {
+		res, err := db.write.ExecContext(ctx, `UPDATE tickets SET notice_at = 0, digest_at = 0
+			WHERE rowid > ? AND rowid <= ? AND known = 1 AND state <> 'resolved'`, from, from+resetChunk)
+		if err != nil {
+			return reset, fmt.Errorf("reset notices: %w", err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return reset, fmt.Errorf("reset notices: %w", err)
+		}
+		reset += int(n)
+	}
+	return reset, nil
+}
+
+// ResetNoticesFor resets the notices (ResetNotices) when fingerprint, of the scheduler
+// settings the stored instants were computed with, differs from the one stored by the
+// last call, and then stores it; ran says whether it reset. A process that stops half
+// way has not stored it, so the next call resets again.
+func (db *DB) ResetNoticesFor(ctx context.Context, fingerprint string) (reset int, ran bool, err error) {
+	var stored string
+	err = db.read.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'notice_fingerprint'`).Scan(&stored)
+	switch {
+	case err == nil && stored == fingerprint:
+		return 0, false, nil
+	case err != nil && !errors.Is(err, sql.ErrNoRows):
+		return 0, false, fmt.Errorf("reset notices: %w", err)
+	}
+	if reset, err = db.ResetNotices(ctx); err != nil {
+		return reset, true, err
+	}
+	_, err = db.write.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('notice_fingerprint', ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, fingerprint)
 	if err != nil {
-		return nil, err
+		return reset, true, fmt.Errorf("reset notices: %w", err)
+	}
+	return reset, true, nil
+}
+
+// DigestTickets hands add, in no particular order, each open ticket that may count in
+// the morning digest at now: those whose digest instant (tickets.digest_at, 0009) is
+// not after now, through the partial index tickets_digest, instead of every open
+// ticket. add decides whether it counts; it must not call the DB.
+func (db *DB) DigestTickets(ctx context.Context, now time.Time, add func(Running)) error {
+	rows, err := db.read.QueryContext(ctx, digestQuery, now.Unix())
+	if err != nil {
+		return fmt.Errorf("digest tickets: %w", err)
 	}
 	defer rows.Close()
-	keys := make(map[noteKey]bool)
-	for rows.Next() {
-		var k noteKey
-		if err := rows.Scan(&k.ticket, &k.kind, &k.slot); err != nil {
-			return nil, err
-		}
-		keys[k] = true
+	err = scanRunning(rows, 0, func(_ []any, r Running) error { add(r); return nil })
+	if err != nil {
+		return fmt.Errorf("digest tickets: %w", err)
 	}
-	return keys, rows.Err()
+	return nil
 }
-
-const storedKeysQuery = `SELECT ticket, kind, slot FROM notifications WHERE ticket BETWEEN ? AND ?`
 
 // Enqueue stores notifications decided outside Decide (a progress update posted, a
 // digest), each with its messages unless its key is already stored, in one

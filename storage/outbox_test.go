@@ -29,11 +29,16 @@ func TestDecideOnce(t *testing.T) {
 	db := openDB(t)
 	at := dt(2026, 7, 6, 9, 0)
 	mustAppend(t, db, created("MAGDA-1", "agency-x", sla.P1, at))
-	decide := func(r storage.Running) []storage.Notification {
-		return []storage.Notification{note(r.Key, "p1_reported", r.Created.Unix(), at, "C-SDM", "C-OTHER")}
+	decide := func(r storage.Running) ([]storage.Notification, storage.Next) {
+		return []storage.Notification{note(r.Key, "p1_reported", r.Created.Unix(), at, "C-SDM", "C-OTHER")}, storage.Next{}
 	}
 	for round, want := range []int{1, 0} {
-		if n, err := db.Decide(ctx, decide); err != nil || n != want {
+		if round > 0 {
+			if _, err := db.ResetNotices(ctx); err != nil { // the same decision taken again
+				t.Fatal(err)
+			}
+		}
+		if n, err := db.Decide(ctx, at, decide); err != nil || n != want {
 			t.Errorf("Decide round %d = %d, %v; want %d new", round, n, err, want)
 		}
 	}

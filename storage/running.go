@@ -9,10 +9,10 @@ import (
 )
 
 // Running is an open ticket as the notify scheduler reads it: who and what it is, and
-// the clocks that run right now, read from one covering index rather than decoded from
-// the ticket's JSON (BenchmarkTick in notify). A clock that does not run is nil, and a
-// running clock carries no Runs: it is enough for sla.Clock.RiskAt, At and Due, not for
-// a full card (use Ticket for that).
+// the clocks that run right now, read from the columns of migration 0003 rather than
+// decoded from the ticket's JSON (BenchmarkTick in notify). A clock that does not run
+// is nil, and a running clock carries no Runs: it is enough for sla.Clock.RiskAt, At
+// and Due, not for a full card (use Ticket for that).
 type Running struct {
 	Key        string
 	Customer   string
@@ -56,36 +56,64 @@ func unixOrNil(t time.Time) any {
 	return t.Unix()
 }
 
-// runningQuery reads the next chunk of open tickets after a key, from the covering
-// index tickets_running alone (0005).
-const runningQuery = `SELECT key, customer, tier, kind, priority, state, escalation,
+// runningSelect are the columns a Running is read from, in runningOf's order.
+const runningSelect = `key, customer, tier, kind, priority, state, escalation,
 		response_due, resolution_due, next_update_due, response_breached, resolution_breached,
-		updates_missed, ` + runningColumns + `
-	FROM tickets WHERE known = 1 AND state <> 'resolved' AND key > ? ORDER BY key LIMIT ?`
+		updates_missed, ` + runningColumns
 
-// runningFields is how many columns runningQuery gives.
+// runningFields is how many columns runningSelect gives.
 const runningFields = 25
 
-func queryRunning(ctx context.Context, tx *sql.Tx, after string, limit int) ([]Running, error) {
-	rows, err := tx.QueryContext(ctx, runningQuery, after, limit)
+// dueQuery reads a chunk of the tickets whose notice instant is not after ?1 (now, unix
+// seconds) through the partial index tickets_notice (0009), each row by its rowid, with
+// the instant read (for the guarded update) and whether the ticket is open: one that
+// is not has its instants cleared, so it leaves the index. A stale row (currentRows, ?3
+// the generation) is left out while a re-derive runs: the re-derive writes it with its
+// instants at 0, and the next pass decides on the new state. The unary + keeps SQLite
+// from reading the query through tickets_generation, which would walk every row.
+const dueQuery = `SELECT notice_at, known = 1 AND state <> 'resolved', ` + runningSelect + `
+	FROM tickets WHERE notice_at <= ?1 AND +generation = ?3 LIMIT ?2`
+
+// digestQuery reads the open tickets whose digest instant is not after ?1, through the
+// partial index tickets_digest (0009), in no order: an ORDER BY key would have SQLite
+// walk the primary key over every ticket instead.
+const digestQuery = `SELECT ` + runningSelect + ` FROM tickets
+	WHERE digest_at <= ?1 AND known = 1 AND state <> 'resolved'`
+
+func queryDue(ctx context.Context, tx *sql.Tx, now, gen int64) ([]due, error) {
+	rows, err := tx.QueryContext(ctx, dueQuery, now, decideChunk, gen)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	out := make([]due, 0, decideChunk)
+	err = scanRunning(rows, 2, func(lead []any, r Running) error {
+		at, _ := lead[0].(int64)
+		open, _ := lead[1].(int64)
+		out = append(out, due{open: open == 1, noticeAt: at, r: r})
+		return nil
+	})
+	return out, err
+}
+
+// scanRunning reads rows whose columns are lead others, then runningSelect's, and hands
+// f each row's lead columns and Running.
+func scanRunning(rows *sql.Rows, lead int, f func(lead []any, r Running) error) error {
 	// Scanning into *any takes database/sql's fast path: no conversion per column.
-	var vals [runningFields]any
-	var dest [runningFields]any
+	vals := make([]any, lead+runningFields)
+	dest := make([]any, len(vals))
 	for i := range vals {
 		dest[i] = &vals[i]
 	}
-	out := make([]Running, 0, limit)
 	for rows.Next() {
-		if err := rows.Scan(dest[:]...); err != nil {
-			return nil, err
+		if err := rows.Scan(dest...); err != nil {
+			return err
 		}
-		out = append(out, runningOf(&vals))
+		if err := f(vals[:lead], runningOf((*[runningFields]any)(vals[lead:]))); err != nil {
+			return err
+		}
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 // runningOf reads a row of runningQuery: TEXT as string, INTEGER as int64, NULL as nil.
@@ -122,8 +150,8 @@ func fromUnix(u sql.NullInt64) time.Time {
 	return time.Unix(u.Int64, 0).In(sla.Brussels)
 }
 
-// RunningOf gives the Running view of a full ticket state: what Decide hands its
-// callback for t.
+// RunningOf gives the Running view of a full ticket state: what Decide and
+// DigestTickets hand their callbacks for t.
 func RunningOf(t sla.Ticket) Running {
 	r := Running{Key: t.Key, Customer: t.Customer, Tier: t.Tier, Kind: t.Kind, Priority: t.Priority,
 		State: t.State, Created: t.Created, Escalation: t.Escalation}

@@ -31,7 +31,10 @@ func TestRunningBackfill(t *testing.T) {
 	}
 	read := func() map[string]Running {
 		got := map[string]Running{}
-		if _, err := db.Decide(ctx, func(r Running) []Notification { got[r.Key] = r; return nil }); err != nil {
+		if _, err := db.ResetNotices(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Decide(ctx, at, func(r Running) ([]Notification, Next) { got[r.Key] = r; return nil, Next{} }); err != nil {
 			t.Fatal(err)
 		}
 		return got
@@ -65,8 +68,7 @@ func TestOutboxQueryPlans(t *testing.T) {
 		args  []any
 		index string
 	}{
-		{runningQuery, []any{"", 10}, "COVERING INDEX tickets_running"},
-		{storedKeysQuery, []any{"a", "b"}, "COVERING INDEX sqlite_autoindex_notifications_1"},
+		{dueQuery, []any{1, 10, 1}, "INDEX tickets_notice (notice_at<?)"},
 		{`SELECT id FROM outbox WHERE state = 'pending' AND not_before_ms <= 1 ORDER BY not_before_ms, id LIMIT 1`, nil, "outbox_pending"},
 		{`SELECT state, platform, count(*) FROM outbox WHERE state <> 'sent' GROUP BY state, platform`, nil, "outbox_unsent"},
 	}

@@ -14,9 +14,9 @@ import (
 func running(t *testing.T, db *storage.DB) map[string]storage.Running {
 	t.Helper()
 	got := map[string]storage.Running{}
-	if _, err := db.Decide(context.Background(), func(r storage.Running) []storage.Notification {
+	if _, err := db.Decide(context.Background(), time.Now(), func(r storage.Running) ([]storage.Notification, storage.Next) {
 		got[r.Key] = r
-		return nil
+		return nil, storage.Next{}
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -181,8 +181,8 @@ func soonest(dues ...*int64) *int64 {
 const upsertQuery = `INSERT INTO tickets (key, known, customer, tier, kind, priority, state,
 		response_due, resolution_due, next_update_due, next_due, response_breached,
 		resolution_breached, updates_missed, escalation, data, updated_at, risk_at, generation,
-		` + runningColumns + `)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		notice_at, digest_at, ` + runningColumns + `)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (key) DO UPDATE SET known = excluded.known, customer = excluded.customer,
 		tier = excluded.tier, kind = excluded.kind, priority = excluded.priority,
 		state = excluded.state, response_due = excluded.response_due,
@@ -191,7 +191,8 @@ const upsertQuery = `INSERT INTO tickets (key, known, customer, tier, kind, prio
 		resolution_breached = excluded.resolution_breached,
 		updates_missed = excluded.updates_missed, escalation = excluded.escalation,
 		data = excluded.data, updated_at = excluded.updated_at, risk_at = excluded.risk_at,
-		generation = excluded.generation, created = excluded.created, response_target = excluded.response_target,
+		generation = excluded.generation, notice_at = excluded.notice_at, digest_at = excluded.digest_at,
+		created = excluded.created, response_target = excluded.response_target,
 		response_counted = excluded.response_counted, response_since = excluded.response_since,
 		resolution_target = excluded.resolution_target,
 		resolution_counted = excluded.resolution_counted,
@@ -200,7 +201,10 @@ const upsertQuery = `INSERT INTO tickets (key, known, customer, tier, kind, prio
 		update_since = excluded.update_since, update_last = excluded.update_last`
 
 // upsertTicket stores t, encoded as data, with the columns that lists, metrics and the
-// notify scheduler filter on, as derived under generation gen (migration 0011).
+// notify scheduler filter on, as derived under generation gen (migration 0011). A new
+// state of an open ticket is one the scheduler has not looked at: its notice and digest
+// instants become 0, so that the next pass decides on it (Decide, 0009); a resolved or
+// unknown ticket has none.
 func upsertTicket(ctx context.Context, tx *sql.Tx, key string, t sla.Ticket, data []byte, risk *int64, now string, gen int64) error {
 	_, err := tx.ExecContext(ctx, upsertQuery, ticketArgs(key, t, data, risk, now, gen)...)
 	if err != nil {
@@ -216,10 +220,14 @@ func ticketArgs(key string, t sla.Ticket, data []byte, risk *int64, now string, 
 	if t.Updates != nil {
 		missed = t.Updates.Missed
 	}
+	var look any
+	if t.Known && t.State != sla.ResolvedState {
+		look = 0
+	}
 	args := []any{key, t.Known, t.Customer, string(t.Tier), string(t.Kind), t.Priority.String(), string(t.State),
 		resp, res, upd, soonest(resp, res, upd),
 		t.Response != nil && t.Response.Breached, t.Resolution != nil && t.Resolution.Breached,
-		missed, t.Escalation, data, now, risk, gen}
+		missed, t.Escalation, data, now, risk, gen, look, look}
 	return append(args, runningArgs(t)...)
 }
 
@@ -233,6 +241,11 @@ var ticketColumns = func() []string {
 	}
 	return cols
 }()
+
+// alwaysWritten are the columns updateTicket writes whatever their value: the state
+// itself, and the notice and digest instants, which the scheduler moved on since the
+// row was written (a new state is one it has not looked at).
+var alwaysWritten = map[string]bool{"data": true, "updated_at": true, "notice_at": true, "digest_at": true}
 
 // updateTicket writes t over the row it was advanced from, setting only the columns
 // whose value changed (and data): SQLite rewrites an index entry when an UPDATE sets a
@@ -249,7 +262,7 @@ func updateTicket(ctx context.Context, tx *sql.Tx, row storedTicket, t sla.Ticke
 	q.WriteString("UPDATE tickets SET ")
 	var args []any
 	for i, col := range ticketColumns {
-		if col == "key" || (col != "data" && col != "updated_at" && sameArg(before[i], after[i])) {
+		if col == "key" || (!alwaysWritten[col] && sameArg(before[i], after[i])) {
 			continue
 		}
 		if len(args) > 0 {
