@@ -13,9 +13,12 @@ const (
 
 // Calendar counts business time in one tier's service window (R3.2), skipping weekends,
 // holidays and closures (R3.3). It is precomputed once: per day the window's opening and
-// closing instants and the business seconds counted before it, so Due and Worked are a
-// binary search and some arithmetic, with no allocation and no walk over days.
-// A Calendar is immutable and safe for concurrent use.
+// closing instants and the business seconds counted before it, so Worked is a lookup and
+// some arithmetic, with no allocation and no walk over days. Due has a second table, of
+// working days only: every working day's window is equally long (DST changes fall on a
+// Sunday night, outside any window), so the working day on which a count of business
+// seconds is reached is that count divided by the window's length, found without a
+// search (R3.5). A Calendar is immutable and safe for concurrent use.
 type Calendar struct {
 	tier        Tier
 	open, close int // window in minutes after local midnight
@@ -27,6 +30,18 @@ type Calendar struct {
 	kind     []DayKind
 	first    Date
 	names    map[Date]Holiday
+
+	// work has one entry per working day, in order, and one extra at the end whose cum
+	// is the calendar's whole business time; window is the usual length of a day's
+	// window in seconds, from which Due guesses the entry to read.
+	work   []workDay
+	window int64
+}
+
+// workDay is a working day's window: the unix second it opens and the business seconds
+// counted before it. Its window closes where the next entry's count begins.
+type workDay struct {
+	start, cum int64
 }
 
 // Window gives a tier's service window (R3.2) in minutes after midnight.
@@ -77,7 +92,12 @@ func NewCalendar(tier Tier, closures []Closure) *Calendar {
 			c.start[i], c.end[i] = mid, mid
 		}
 		c.cum[i+1] = c.cum[i] + c.end[i] - c.start[i]
+		if k == WorkingDay {
+			c.work = append(c.work, workDay{start: c.start[i], cum: c.cum[i]})
+		}
 	}
+	c.work = append(c.work, workDay{start: c.end[n-1], cum: c.cum[n]})
+	c.window = int64(close-open) * 60
 	last := first.AddDays(n)
 	c.midnight[n] = time.Date(last.Year, last.Month, last.Day, 0, 0, 0, 0, Brussels).Unix()
 	return c
@@ -145,17 +165,18 @@ func (c *Calendar) Due(start time.Time, target time.Duration) time.Time {
 	if goal > c.cum[n] {
 		return time.Unix(c.end[n-1], 0).In(Brussels)
 	}
-	// The first day whose window brings the count to goal: cum[i+1] >= goal.
-	lo, hi := 0, n-1
-	for lo < hi {
-		mid := int(uint(lo+hi) >> 1)
-		if c.cum[mid+1] >= goal {
-			hi = mid
-		} else {
-			lo = mid + 1
-		}
+	// The working day whose window brings the count to goal: work[k].cum < goal <=
+	// work[k+1].cum. With windows of equal length the guess is that day; the two loops
+	// only correct it should a window ever be shorter or longer, so the answer is exact
+	// whatever the tables hold.
+	k := min(int((goal-1)/c.window), len(c.work)-2)
+	for k > 0 && c.work[k].cum >= goal {
+		k--
 	}
-	return time.Unix(c.start[lo]+goal-c.cum[lo], 0).In(Brussels)
+	for c.work[k+1].cum < goal {
+		k++
+	}
+	return time.Unix(c.work[k].start+goal-c.work[k].cum, 0).In(Brussels)
 }
 
 // DayInfo tells what kind of day d is and, for a holiday or closure, its names.
