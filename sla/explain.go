@@ -104,8 +104,8 @@ func (c *Calendar) walk(steps []Step, from, to time.Time) []Step {
 		if c.kind[d] != WorkingDay {
 			kind, h := c.DayInfo(date)
 			h.Date, h.Kind = date, kind
-			day := time.Unix(c.midnight[d], 0).In(Brussels)
-			next := time.Unix(c.midnight[d+1], 0).In(Brussels)
+			day := time.Unix(c.days[d].midnight, 0).In(Brussels)
+			next := time.Unix(c.days[d+1].midnight, 0).In(Brussels)
 			if n := len(steps); kind == Weekend && n > 0 && steps[n-1].Kind == StepSkipped &&
 				steps[n-1].Day.Kind == Weekend && steps[n-1].To.Equal(day) {
 				steps[n-1].To = next
@@ -114,7 +114,8 @@ func (c *Calendar) walk(steps []Step, from, to time.Time) []Step {
 			steps = append(steps, Step{Kind: StepSkipped, From: day, To: next, Day: h})
 			continue
 		}
-		a, b := max(c.start[d], from.Unix()), min(c.end[d], to.Unix())
+		open, close := c.hours(d)
+		a, b := max(open, from.Unix()), min(close, to.Unix())
 		if b <= a {
 			continue
 		}
