@@ -2,7 +2,6 @@ package commandstest
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
@@ -16,14 +15,9 @@ const AtRisk = 0.75
 // storage does: a running clock due by dueBy, or at risk by riskBy; in the lists'
 // order (sla.CompareNextDue), at most limit (0: all), with how many there are.
 func (s *Store) Queue(ctx context.Context, customer string, priority sla.Priority, dueBy, riskBy time.Time, limit int) ([]sla.Ticket, int, error) {
-	all, err := s.Tickets(ctx, customer, true)
-	if err != nil {
-		return nil, 0, err
-	}
-	var keep []sla.Ticket
-	for _, t := range all {
-		if !t.Known || priority != sla.NoPriority && t.Priority != priority {
-			continue
+	return s.open(ctx, customer, limit, func(t sla.Ticket) bool {
+		if priority != sla.NoPriority && t.Priority != priority {
+			return false
 		}
 		cal := s.cals.For(t.Tier)
 		next, risk := time.Time{}, time.Time{}
@@ -41,14 +35,6 @@ func (s *Store) Queue(ctx context.Context, customer string, priority sla.Priorit
 		if t.Updates.Running() {
 			earliest(&next, t.Updates.Due)
 		}
-		if !next.IsZero() && !next.After(dueBy) || !riskBy.IsZero() && !risk.IsZero() && !risk.After(riskBy) {
-			keep = append(keep, t)
-		}
-	}
-	slices.SortFunc(keep, sla.CompareNextDue)
-	total := len(keep)
-	if limit > 0 && len(keep) > limit {
-		keep = keep[:limit]
-	}
-	return keep, total, nil
+		return !next.IsZero() && !next.After(dueBy) || !riskBy.IsZero() && !risk.IsZero() && !risk.After(riskBy)
+	})
 }
