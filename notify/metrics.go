@@ -13,7 +13,7 @@ import (
 // database at each scrape so that every process reports the same.
 type metrics struct {
 	sent, failed, parked *prometheus.CounterVec
-	depth                *prometheus.Desc
+	depth, due           *prometheus.Desc
 	store                Store
 }
 
@@ -28,6 +28,8 @@ func newMetrics(s Store) *metrics {
 			Help: "Notifications given up after too many failed tries, by kind and platform."}, labels),
 		depth: prometheus.NewDesc("magda_outbox_depth",
 			"Outbox messages not sent, by state (pending, parked) and platform.", []string{"state", "platform"}, nil),
+		due: prometheus.NewDesc("magda_scheduler_due_tickets",
+			"Tickets the scheduler is to look at by now: near 0 in steady state; the open tickets after a start on a new file or a change of its settings, until its first pass is through them.", nil, nil),
 		store: s,
 	}
 }
@@ -35,7 +37,8 @@ func newMetrics(s Store) *metrics {
 // Collectors gives the notifier's Prometheus collectors, to register on the server's
 // registry: reg.MustRegister(n.Collectors()...).
 func (n *Notifier) Collectors() []prometheus.Collector {
-	return []prometheus.Collector{n.metrics.sent, n.metrics.failed, n.metrics.parked, depthCollector{n.metrics, n.configured()}}
+	return []prometheus.Collector{n.metrics.sent, n.metrics.failed, n.metrics.parked, depthCollector{n.metrics, n.configured()},
+		dueCollector{n.metrics, n.o.Clock}}
 }
 
 // configured are the platforms this process sends to, mail included when it has a
@@ -87,4 +90,24 @@ func (c depthCollector) Collect(ch chan<- prometheus.Metric) {
 	for k, n := range depth {
 		ch <- prometheus.MustNewConstMetric(c.m.depth, prometheus.GaugeValue, float64(n), k.state, k.platform)
 	}
+}
+
+// dueCollector reports the scheduler's backlog (magda_scheduler_due_tickets) with one
+// count over the index of what is due.
+type dueCollector struct {
+	m     *metrics
+	clock Clock
+}
+
+func (c dueCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.m.due }
+
+// Collect counts the backlog; a failing query drops the gauge from that scrape only.
+func (c dueCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	n, err := c.m.store.NoticesDue(ctx, c.clock.Now())
+	if err != nil {
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(c.m.due, prometheus.GaugeValue, float64(n))
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/notify"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
 )
 
@@ -49,5 +50,30 @@ func TestOutboxDepthZeroForEveryConfiguredPlatform(t *testing.T) {
 			t.Errorf("slack only: magda_outbox_depth{state=%s,platform=%s} = %v (present %v); want %v (present %v)",
 				tc.state, tc.platform, got, ok, tc.want, tc.present)
 		}
+	}
+}
+
+// TestSchedulerDueTickets: magda_scheduler_due_tickets counts the open tickets the
+// scheduler is to look at: each new one until a pass has looked at it, none after, and
+// one again when its next notice (here the response's at-risk warning, R5.1) comes due.
+func TestSchedulerDueTickets(t *testing.T) {
+	db, _ := tempStore(t)
+	c := &clock{}
+	n := newNotifier(t, options(db, c, &recorder{clock: c}))
+	mon := dt(2026, 7, 6, 9, 0)
+	c.set(mon)
+	mustAppend(t, db, created("MAGDA-1", "agency-x", sla.P3, mon), created("MAGDA-2", "agency-y", sla.P4, mon))
+	if got, _ := metric(t, n, "magda_scheduler_due_tickets"); got != 2 {
+		t.Fatalf("before a pass: %v due; want 2", got)
+	}
+	if err := n.Tick(context.Background(), mon); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := metric(t, n, "magda_scheduler_due_tickets"); got != 0 {
+		t.Fatalf("after the pass: %v due; want 0", got)
+	}
+	c.set(mon.AddDate(0, 0, 14)) // every target long passed: both have a notice due
+	if got, _ := metric(t, n, "magda_scheduler_due_tickets"); got != 2 {
+		t.Fatalf("two weeks on: %v due; want 2", got)
 	}
 }

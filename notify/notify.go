@@ -102,6 +102,7 @@ type Store interface {
 	MarkSent(ctx context.Context, id int64, owner string, at time.Time, ref string) error
 	MarkFailed(ctx context.Context, id int64, owner string, f storage.Failure) error
 	OutboxDepth(ctx context.Context) ([]storage.Depth, error)
+	NoticesDue(ctx context.Context, now time.Time) (int, error)
 }
 
 // Options configure a Notifier; Store is required. Zero values take the defaults named.

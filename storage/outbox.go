@@ -117,6 +117,18 @@ func (db *DB) decideDue(ctx context.Context, now time.Time, decide func(Running)
 	return len(ds), added, tx.Commit()
 }
 
+// NoticesDue is how many tickets the scheduler is to look at by now (tickets.notice_at
+// not after it), counted in the partial index tickets_notice: near 0 in steady state; a
+// start on a file the scheduler never saw, or a change of its settings, makes it the
+// number of open tickets until the first pass is through them.
+func (db *DB) NoticesDue(ctx context.Context, now time.Time) (int, error) {
+	var n int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM tickets WHERE notice_at <= ?`, now.Unix()).Scan(&n); err != nil {
+		return 0, fmt.Errorf("notices due: %w", err)
+	}
+	return n, nil
+}
+
 // lookQuery stores the instants of a ticket's next look.
 const lookQuery = `UPDATE tickets SET notice_at = ?, digest_at = ? WHERE key = ? AND notice_at = ?`
 

@@ -75,14 +75,19 @@ func removeSeeded() {
 // clients each POST one event at a time, and every 200 means committed to SQLite. The
 // events are a ticket's life (created, responded, updated, resolved) over many tickets,
 // stored into an empty database, then into a copy of the seeded fixture (issue 15: with
-// 1,000,000 stored, within 80 % of the empty run).
+// 1,000,000 stored, within 80 % of the empty run). The run on the fixture starts once
+// the scheduler's first pass is through its open tickets (magda_scheduler_due_tickets
+// 0): it measures intake in steady state, not beside a first pass that has every
+// ticket to look at (the README's "Performance" has that case).
 func BenchmarkIngestHTTP(b *testing.B) {
 	b.Run("empty", func(b *testing.B) { ingestHTTP(b, filepath.Join(b.TempDir(), "magda.db")) })
 	b.Run("stored", func(b *testing.B) { ingestHTTP(b, benchfixture.Copy(b, seededFixture(b))) })
 }
 
 func ingestHTTP(b *testing.B, db string) {
-	base := startServe(b, map[string]string{"MAGDA_API_TOKEN": "bench"}, "--db", db)
+	s := startServing(b, map[string]string{"MAGDA_API_TOKEN": "bench"}, "--db", db)
+	base := s.base
+	settled(b, s.metrics)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	var seq atomic.Int64
 	types := []string{
@@ -110,4 +115,27 @@ func ingestHTTP(b *testing.B, db string) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// settled waits until the scheduler has no ticket left to look at
+// (magda_scheduler_due_tickets 0 at the metrics URL).
+func settled(b *testing.B, metrics string) {
+	b.Helper()
+	deadline := time.Now().Add(20 * time.Minute)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(metrics)
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if strings.Contains(string(body), "\nmagda_scheduler_due_tickets 0\n") {
+			return
+		}
+		time.Sleep(time.Second)
+	}
+	b.Fatal("the scheduler's first pass did not end within 20 minutes")
 }
