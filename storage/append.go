@@ -74,6 +74,8 @@ func (db *DB) Append(ctx context.Context, source, deliveryID string, evs []sla.E
 		return 0, nil
 	}
 	r := &request{source: source, delivery: deliveryID, received: db.now(), rows: rows, done: make(chan result, 1)}
+	db.appending.Add(1)
+	defer db.appending.Add(-1)
 	if err := db.submit(ctx, r); err != nil {
 		return 0, fmt.Errorf("append: %w", err)
 	}

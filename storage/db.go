@@ -57,6 +57,9 @@ type DB struct {
 	closed  bool
 	reqs    chan *request // Append calls waiting for the writer goroutine
 	stopped chan struct{} // closed when the writer goroutine has returned
+	// appending counts the Append calls not answered yet: a long scheduler pass gives
+	// way to them between its chunks (Decide).
+	appending atomic.Int64
 
 	// gen is the generation this process derives under (meta 'derive_generation',
 	// migration 0011): rows of another are stale. bg is the background re-derive.

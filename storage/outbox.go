@@ -56,6 +56,7 @@ type Next struct {
 // quick and must not call the DB. It returns how many notifications were new.
 func (db *DB) Decide(ctx context.Context, now time.Time, decide func(Running) ([]Notification, Next)) (added int, err error) {
 	for {
+		start := time.Now()
 		n, k, err := db.decideDue(ctx, now, decide)
 		added += k
 		if err != nil {
@@ -64,6 +65,23 @@ func (db *DB) Decide(ctx context.Context, now time.Time, decide func(Running) ([
 		if n < decideChunk {
 			return added, nil
 		}
+		db.giveWay(ctx, time.Since(start))
+	}
+}
+
+// giveWay lets event intake have the writer for as long as the chunk before took when
+// Append calls are waiting: a pass with many chunks (the first one on a file, or after
+// a change of the scheduler's settings, looks at every open ticket) then takes at most
+// half of the writer's time, where it would otherwise hold it chunk after chunk and
+// leave intake one small group commit between two chunks. A steady pass is one chunk
+// and never waits.
+func (db *DB) giveWay(ctx context.Context, took time.Duration) {
+	if db.appending.Load() == 0 {
+		return
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(min(took, 250*time.Millisecond)):
 	}
 }
 
