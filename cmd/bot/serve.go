@@ -156,6 +156,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 
+	// The scheduler's horizon (what was due before it is history) is the first start of
+	// serve on this file, stored before it listens: an event stored by the first process
+	// and acknowledged before its first pass (it was killed, say) is not history to the
+	// next one.
+	if _, err := a.db.OutboxStart(context.WithoutCancel(ctx), time.Now()); err != nil {
+		return err
+	}
 	lns, err := listen(s.addr, lim)
 	if err != nil {
 		return err
