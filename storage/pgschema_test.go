@@ -3,9 +3,11 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +15,8 @@ import (
 	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/pgtest"
 	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/mattn/go-sqlite3"
 )
 
 // pgSchemaFile is the PostgreSQL schema for the port of issue 16, and pgMirrors the
@@ -332,4 +336,190 @@ func sqliteStrings(t *testing.T, db *sql.DB, query string, args ...any) []string
 		t.Fatal(err)
 	}
 	return out
+}
+
+// twin runs each statement on both stores: SQLite's ? placeholders become $1, $2, … for
+// PostgreSQL.
+type twin struct {
+	t    *testing.T
+	lite *DB
+	pg   *pgx.Conn
+}
+
+func pgPlaceholders(query string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// exec runs query on both and gives each store's error.
+func (w twin) exec(query string, args ...any) (lite, pg error) {
+	_, lite = w.lite.write.Exec(query, args...)
+	_, pg = w.pg.Exec(context.Background(), pgPlaceholders(query), args...)
+	return lite, pg
+}
+
+func (w twin) mustExec(query string, args ...any) {
+	w.t.Helper()
+	if lite, pg := w.exec(query, args...); lite != nil || pg != nil {
+		w.t.Fatalf("%s: sqlite: %v; postgres: %v", query, lite, pg)
+	}
+}
+
+// rows reads query from both as text, so that the two drivers' types compare.
+func (w twin) rows(query string, args ...any) (lite, pg []string) {
+	w.t.Helper()
+	lite = sqliteStrings(w.t, w.lite.read, query, args...)
+	rows, err := w.pg.Query(context.Background(), pgPlaceholders(query), args...)
+	if err != nil {
+		w.t.Fatalf("%s: %v", query, err)
+	}
+	pg, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		w.t.Fatalf("%s: %v", query, err)
+	}
+	return lite, pg
+}
+
+// same reads query from both, checks they agree and gives the rows.
+func (w twin) same(query string, args ...any) []string {
+	w.t.Helper()
+	lite, pg := w.rows(query, args...)
+	if diff := cmp.Diff(lite, pg); diff != "" {
+		w.t.Errorf("%s (-sqlite +postgres):\n%s", query, diff)
+	}
+	return lite
+}
+
+// ticketRow writes a ticket row through SQL; the clock columns it leaves NULL are those
+// the counts do not read.
+func (w twin) ticketRow(key, customer string, known int, state string, responseDue, riskAt any, breached, missed int, data string) {
+	w.t.Helper()
+	w.mustExec(`INSERT INTO tickets (key, known, customer, tier, kind, priority, state, response_due, next_due,
+		response_breached, resolution_breached, updates_missed, escalation, data, updated_at, risk_at)
+		VALUES (?, ?, ?, 'dedicated', 'incident', 'P2', ?, ?, ?, ?, 0, ?, 0, ?, '2026-07-06T09:00:00.000000000Z', ?)`,
+		key, known, customer, state, responseDue, responseDue, breached, missed, data, riskAt)
+}
+
+// counts are open_counts and urgent_days as lines, the same on both stores.
+func (w twin) counts() []string {
+	w.t.Helper()
+	return append(w.same(`SELECT customer || '=' || n FROM open_counts ORDER BY customer`),
+		w.same(`SELECT 'day ' || day || '=' || n FROM urgent_days ORDER BY day`)...)
+}
+
+// TestPostgresSchemaRowsAndCounts_R3: one row per table goes into both stores with the
+// same values and reads back the same, urgent_from (R3.1, R3.5, R4.4) is the same
+// number, the list order puts the same keys first, and the counts 0010's triggers keep
+// agree after an insert, an update that resolves, one that moves the urgent day, and a
+// delete.
+func TestPostgresSchemaRowsAndCounts_R3(t *testing.T) {
+	db, conn := twinStores(t)
+	w := twin{t, db, conn}
+	const day = 86400
+	w.ticketRow("MAGDA-10", "agency-x", 1, "open", 11*day, 10*day+5, 0, 0, `{"updates":{}}`)
+	w.ticketRow("MAGDA-9", "agency-x", 1, "open", nil, nil, 1, 0, `{}`)
+	w.ticketRow("MAG-7", "agency-y", 1, "paused", nil, nil, 0, 1, `{"updates":{"off":true}}`)
+	w.ticketRow("MAGDA-100", "agency-y", 1, "open", 3*day, nil, 0, 2, `{"updates":{"off":false}}`)
+	w.ticketRow("magda-1", "agency-z", 0, "", nil, nil, 0, 0, `{}`)
+	w.ticketRow("ZZ-1", "agency-z", 1, "resolved", nil, nil, 0, 0, `{}`)
+
+	urgent := w.same(`SELECT key || ' ' || urgent_from FROM tickets ORDER BY key`)
+	want := []string{"MAG-7 " + strconv.FormatInt(never, 10), "MAGDA-10 864005", "MAGDA-100 0", "MAGDA-9 0",
+		"ZZ-1 " + strconv.FormatInt(never, 10), "magda-1 " + strconv.FormatInt(never, 10)}
+	if diff := cmp.Diff(want, urgent); diff != "" {
+		t.Errorf("urgent_from (-want +got):\n%s", diff)
+	}
+	// The lists' order (list.go), in each dialect: MAGDA-9 before MAGDA-10 before MAGDA-100.
+	liteOrder := sqliteStrings(t, db.read, `SELECT key FROM tickets WHERE known = 1 ORDER BY `+listOrder)
+	rows, err := conn.Query(context.Background(), `SELECT key FROM tickets WHERE known = 1 ORDER BY `+strings.ReplaceAll(listOrder, "instr(", "strpos("))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pgOrder, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"MAGDA-100", "MAGDA-10", "MAG-7", "MAGDA-9", "ZZ-1"}; !cmp.Equal(liteOrder, want) || !cmp.Equal(pgOrder, want) {
+		t.Errorf("list order: sqlite %v, postgres %v, want %v", liteOrder, pgOrder, want)
+	}
+
+	if diff := cmp.Diff([]string{"agency-x=2", "agency-y=2", "day 0=2", "day 10=1"}, w.counts()); diff != "" {
+		t.Errorf("counts after the inserts (-want +got):\n%s", diff)
+	}
+	// Resolving MAGDA-10 takes it out of both counts.
+	w.mustExec(`UPDATE tickets SET state = 'resolved', response_due = NULL, next_due = NULL, risk_at = NULL WHERE key = 'MAGDA-10'`)
+	// MAGDA-9's breach is undone (a corrected event): it is urgent from day 20 instead.
+	w.mustExec(`UPDATE tickets SET response_breached = 0, response_due = ?, next_due = ? WHERE key = 'MAGDA-9'`, 20*day, 20*day)
+	// An update of nothing the counts keep leaves them alone.
+	w.mustExec(`UPDATE tickets SET updated_at = '2026-07-07T09:00:00.000000000Z' WHERE key = 'MAG-7'`)
+	w.mustExec(`DELETE FROM tickets WHERE key = 'MAGDA-100'`)
+	if diff := cmp.Diff([]string{"agency-x=1", "agency-y=1", "day 0=0", "day 10=0", "day 20=1"}, w.counts()); diff != "" {
+		t.Errorf("counts after the resolve, the move and the delete (-want +got):\n%s", diff)
+	}
+
+	// One row in each other table, with the same values; ids and defaults come out alike.
+	w.mustExec(`INSERT INTO events (ticket, at, type, event_id, source, body, received_at, tier)
+		VALUES ('MAGDA-9', '2026-07-06T09:00:00.000000000Z', 'created', 'e-1', 'api', ?, '2026-07-06T09:00:01.000000000Z', 'dedicated')`,
+		`{"ticket":"MAGDA-9","type":"created"}`)
+	w.mustExec(`INSERT INTO escalations (ticket, level, actor, reason, at) VALUES ('MAGDA-9', 1, 'sdm', 'P1 down', '2026-07-06T10:00:00.000000000Z')`)
+	w.mustExec(`INSERT INTO notifications (ticket, kind, slot, decided_at, service_window) VALUES ('MAGDA-9', 'reminder', ?, '2026-07-06T10:00:00.000000000Z', 'dedicated')`, 20*day)
+	w.mustExec(`INSERT INTO outbox (notification, platform, channel, body, state, not_before_ms) VALUES (1, 'slack', 'C1', ?, 'pending', 1783328400000)`,
+		[]byte(`{"text":"MAGDA-9"}`))
+	w.mustExec(`INSERT INTO deliveries (source, id, received_at) VALUES ('jira', 'w-1', '2026-07-06T09:00:00.000000000Z')`)
+	w.mustExec(`INSERT INTO meta (key, value) VALUES ('derive_generation', '3')`)
+	w.mustExec(`INSERT INTO teams_references (channel_id, conversation_id, service_url, tenant_id, bot_id, updated_at)
+		VALUES ('19:a', '19:a', 'https://smba.example/', 't', 'b', '2026-07-06T09:00:00.000000000Z')`)
+	w.mustExec(`INSERT INTO holds (platform, channel, until_ms) VALUES ('slack', '', 1783328400000)`)
+	w.mustExec(`INSERT INTO outages (source, ref, component, started_at) VALUES ('api', 'db-1', 'database', '2026-07-06T09:00:00.000000000Z')`)
+	w.mustExec(`INSERT INTO scheduled_maintenances (id, name, starts_at, ends_at) VALUES ('m1', 'upgrade', '2026-07-11T06:00:00.000000000Z', '2026-07-11T08:00:00.000000000Z')`)
+	w.same(`SELECT seq || ' ' || ticket || ' ' || body || ' ' || tier FROM events`)
+	w.same(`SELECT id || ' ' || announced FROM escalations`)
+	w.same(`SELECT id || ' ' || notification || ' ' || attempts || ' ' || state FROM outbox`)
+	w.same(`SELECT id || ' ' || note || '|' || by || '|' || coalesce(ended_at, 'down') FROM outages`)
+	w.same(`SELECT url FROM scheduled_maintenances`)
+	for _, table := range []string{"events", "escalations", "notifications", "outbox", "deliveries", "meta",
+		"teams_references", "holds", "outages", "scheduled_maintenances"} {
+		if got := w.same(`SELECT count(*) || '' FROM ` + table); !cmp.Equal(got, []string{"1"}) {
+			t.Errorf("%s holds %v rows, want 1", table, got)
+		}
+	}
+
+	// What SQLite's constraints refuse, PostgreSQL's refuse.
+	for _, q := range []string{
+		`INSERT INTO tickets (key, known, customer, tier, kind, priority, state, response_breached, resolution_breached,
+			updates_missed, escalation, data, updated_at) VALUES ('X-1', 2, 'c', '', '', '', 'open', 0, 0, 0, 0, '{}', '')`,
+		`INSERT INTO tickets (key, known, customer, tier, kind, priority, state, response_breached, resolution_breached,
+			updates_missed, escalation, data, updated_at) VALUES ('X-1', 1, 'c', '', '', '', 'closed', 0, 0, 0, 0, '{}', '')`,
+		`INSERT INTO events (ticket, at, type, source, body, received_at) VALUES ('MAGDA-9', '', 'created', 'fax', '{}', '')`,
+		`INSERT INTO events (ticket, at, type, event_id, source, body, received_at) VALUES ('MAGDA-9', '', 'created', 'e-1', 'api', '{}', '')`,
+		`INSERT INTO events (ticket, at, type, source, body, received_at, tier) VALUES ('MAGDA-9', '', 'created', 'api', '{}', '', 'gold')`,
+		`INSERT INTO escalations (ticket, level, actor, reason, at) VALUES ('NOPE-1', 1, '', '', '')`,
+		`INSERT INTO escalations (ticket, level, actor, reason, at) VALUES ('MAGDA-9', 1, '', '', '')`,
+		`INSERT INTO notifications (ticket, kind, slot, decided_at) VALUES ('MAGDA-9', 'reminder', 1728000, '')`,
+		`INSERT INTO outbox (notification, platform, channel, body, state, not_before_ms) VALUES (1, 'slack', 'C1', '\x00', 'pending', 0)`,
+		`INSERT INTO outbox (notification, platform, channel, body, state, not_before_ms) VALUES (1, 'slack', 'C2', '\x00', 'lost', 0)`,
+		`INSERT INTO outbox (notification, platform, channel, body, state, not_before_ms) VALUES (9, 'slack', 'C2', '\x00', 'pending', 0)`,
+		`INSERT INTO outages (source, ref, component, started_at, ended_at) VALUES ('api', 'x', 'server', '2026-07-06', '2026-07-05')`,
+		`INSERT INTO outages (source, ref, component, started_at) VALUES ('api', 'x', 'power', '2026-07-06')`,
+		`INSERT INTO scheduled_maintenances (id, name, starts_at, ends_at) VALUES ('m2', '', '2026-07-11', '2026-07-11')`,
+		`INSERT INTO holds (platform, channel, until_ms) VALUES ('', '', 0)`,
+		`INSERT INTO teams_references (channel_id, conversation_id, service_url, tenant_id, bot_id, updated_at) VALUES ('19:b', '', 'u', '', '', '')`,
+	} {
+		lite, pg := w.exec(q)
+		var liteErr sqlite3.Error
+		var pgErr *pgconn.PgError
+		if !errors.As(lite, &liteErr) || liteErr.Code != sqlite3.ErrConstraint ||
+			!errors.As(pg, &pgErr) || !strings.HasPrefix(pgErr.Code, "23") {
+			t.Errorf("%s: sqlite: %v; postgres: %v; want a constraint to refuse it in both", q, lite, pg)
+		}
+	}
 }
