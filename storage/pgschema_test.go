@@ -133,10 +133,9 @@ func sqliteSchema(t *testing.T, db *sql.DB) map[string]schemaTable {
 		for i := 1; i <= len(pk); i++ {
 			tb.Primary = append(tb.Primary, pk[i])
 		}
+		// An INTEGER PRIMARY KEY is the rowid, which every index entry holds.
 		rowid := ""
-		if len(tb.Primary) == 1 && strings.HasPrefix(tb.Columns[slices.IndexFunc(tb.Columns, func(c string) bool {
-			return strings.HasPrefix(c, tb.Primary[0]+" ")
-		})], tb.Primary[0]+" integer") {
+		if len(tb.Primary) == 1 && slices.Contains(tb.Columns, columnLine(tb.Primary[0], "integer", true, false)) {
 			rowid = tb.Primary[0]
 		}
 		tb.Indexes = map[string]string{}
