@@ -152,12 +152,20 @@ func (db *DB) writeLoop() {
 
 // commit stores a batch in one transaction and answers its callers. If that fails, each
 // call is tried again in a transaction of its own, so that one call's bad events fail
-// that call alone.
+// that call alone; but a store that is unavailable fails them all at once (issue 16),
+// since a call of its own would only wait for the busy timeout again.
 func (db *DB) commit(batch []*request) {
 	if len(batch) > 1 {
-		if stored, err := db.appendTx(batch); err == nil {
+		stored, err := db.appendTx(batch)
+		if err == nil {
 			for i, r := range batch {
 				r.done <- result{stored: stored[i]}
+			}
+			return
+		}
+		if Unavailable(err) {
+			for _, r := range batch {
+				r.done <- result{err: fmt.Errorf("append: %w", err)}
 			}
 			return
 		}

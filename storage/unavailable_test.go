@@ -89,3 +89,31 @@ func TestUnavailableNotInput_Issue16(t *testing.T) {
 		}
 	}
 }
+
+// TestUnavailableBatch_Issue16: calls committed together while the writer is held all
+// fail as Unavailable and none is stored, though a batch that fails is otherwise tried
+// call by call.
+func TestUnavailableBatch_Issue16(t *testing.T) {
+	ctx := context.Background()
+	db, path := openBusy(t)
+	release := sqlitehold.Writer(t, path)
+	const n = 8
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			_, err := db.Append(ctx, storage.SourceAPI, "", []sla.Event{created(fmt.Sprintf("MAGDA-%d", i), "agency-x", sla.P2, dt(2026, 7, 10, 10, 0))})
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; !storage.Unavailable(err) {
+			t.Errorf("Append with the writer held: %v, want Unavailable", err)
+		}
+	}
+	release()
+	for i := range n {
+		if got, _ := db.Events(ctx, fmt.Sprintf("MAGDA-%d", i)); len(got) != 0 {
+			t.Errorf("MAGDA-%d: %d events stored while refused", i, len(got))
+		}
+	}
+}

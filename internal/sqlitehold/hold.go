@@ -15,10 +15,12 @@ import (
 
 // Writer begins an IMMEDIATE transaction on the file at path and keeps it open: every
 // other connection's write waits for its busy timeout, then fails with SQLITE_BUSY.
-// The returned release rolls it back (also at the end of the test); it changes nothing.
+// It waits up to 5 s for a transaction of the bot's own to end before it takes the
+// lock. The returned release rolls it back (also at the end of the test); it changes
+// nothing.
 func Writer(t testing.TB, path string) (release func()) {
 	t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=0")
+	db, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=5000")
 	if err != nil {
 		t.Fatal(err)
 	}
