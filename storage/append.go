@@ -185,7 +185,20 @@ func (db *DB) commit(batch []*request) {
 // leaving must not roll back the others' events.
 func (db *DB) appendTx(reqs []*request) (stored []int, err error) {
 	ctx := context.Background()
-	tx, err := db.write.BeginTx(ctx, nil)
+	// The write connection is shared with the scheduler, the outbox and the other
+	// writers; while another process holds the file's lock each of them keeps it for a
+	// whole busy timeout, and database/sql hands it on in no fixed order. Waiting for it
+	// at most writerWait answers the callers in bounded time (Unavailable: a 503 with
+	// Retry-After), where waiting without end let an HTTP request outlive the server's
+	// write timeout and end without any answer (issue 16).
+	wait, cancel := context.WithTimeout(ctx, db.writerWait)
+	conn, err := db.write.Conn(wait)
+	cancel()
+	if err != nil {
+		return nil, fmt.Errorf("waiting %s for the write connection: %w", db.writerWait, err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
 	}

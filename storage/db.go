@@ -61,6 +61,10 @@ type DB struct {
 	closed  bool
 	reqs    chan *request // Append calls waiting for the writer goroutine
 	stopped chan struct{} // closed when the writer goroutine has returned
+	// writerWait bounds how long a batch of Append calls waits for the write
+	// connection (appendTx): twice the busy timeout, so that a call waits at most that
+	// and one busy timeout more, well inside the HTTP server's 30 s write timeout.
+	writerWait time.Duration
 	// appending counts the Append calls not answered yet: a long scheduler pass gives
 	// way to them between its chunks (Decide).
 	appending atomic.Int64
@@ -150,6 +154,7 @@ func Open(path string, opts Options) (*DB, error) {
 	if busy <= 0 {
 		busy = busyTimeout
 	}
+	db.writerWait = 2 * busy
 	db.write = sql.OpenDB(connector{dsn: dsnBusy(path, url.Values{
 		"_journal_mode": {"WAL"}, "_synchronous": {"FULL"}, "_txlock": {"immediate"},
 	}, busy), pragma: writePragmas})
