@@ -111,6 +111,10 @@ jira:
 		})
 	}
 	wg.Wait()
+	// Reads go on beside a held writer (WAL): the bot is ready, it only cannot write.
+	if code, reply := do(t, "GET", base+"/readyz", "", ""); code != http.StatusOK {
+		t.Errorf("/readyz, writer held: %d %q; want 200", code, reply)
+	}
 	select {
 	case answer := <-answers:
 		if !strings.Contains(answer, "cannot store this right now") || !strings.Contains(answer, `"ephemeral"`) {
