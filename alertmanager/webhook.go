@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/retry"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/token"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 )
@@ -46,6 +47,7 @@ const (
 	ResultRejected     = "rejected"
 	ResultUnauthorized = "unauthorized"
 	ResultError        = "error"
+	ResultUnavailable  = "unavailable"
 )
 
 // Options configures Handler; Token and Store are required.
@@ -55,6 +57,9 @@ type Options struct {
 	Store    Store
 	Logger   *slog.Logger
 	OnResult func(result string)
+	// Unavailable tells the store failing (closed, locked, unreachable) from any other
+	// error of MarkAlerts: 503 with Retry-After instead of 500 (issue 16). Nil: none is.
+	Unavailable func(error) bool
 }
 
 // payload is Alertmanager's webhook body, version 4 (its webhook_config documentation).
@@ -78,7 +83,8 @@ type alert struct {
 
 // Handler serves POST /webhooks/alertmanager: 401 without the token (before the body is
 // looked at), 400 with a one-line reason for a body that is not a version 4
-// notification, 200 once its outages are stored (R6.1). An alert no rule maps to a
+// notification, 200 once its outages are stored (R6.1), 503 with Retry-After while the
+// store cannot answer (issue 16; Alertmanager retries a 5xx). An alert no rule maps to a
 // component is ignored. A refused request changes nothing.
 func Handler(o Options) http.Handler {
 	if o.Logger == nil {
@@ -89,6 +95,9 @@ func Handler(o Options) http.Handler {
 	}
 	if o.Rules == nil {
 		o.Rules = DefaultRules()
+	}
+	if o.Unavailable == nil {
+		o.Unavailable = func(error) bool { return false }
 	}
 	return &handler{o}
 }
@@ -127,6 +136,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	n, err := h.Store.MarkAlerts(r.Context(), marks)
+	if err != nil && h.Unavailable(err) {
+		h.Logger.Warn("alertmanager webhook: store unavailable", "err", err)
+		retry.Header(w.Header())
+		h.reply(w, http.StatusServiceUnavailable, ResultUnavailable, "storage unavailable: the outages were not stored, Alertmanager sends them again")
+		return
+	}
 	if err != nil {
 		h.Logger.Error("alertmanager webhook: storing outages failed", "err", err)
 		h.reply(w, http.StatusInternalServerError, ResultError, "internal error") // Alertmanager retries

@@ -85,6 +85,10 @@ type Options struct {
 	StatusPage   func() StatusPage
 	// Reviews counts service reviews (VerbReview); nil: the command is an internal error.
 	Reviews Reviews
+	// Unavailable tells a store that cannot answer now (closed, locked, unreachable)
+	// from any other internal error: the asker is told that nothing was stored and to
+	// try again in a minute, instead of "internal error" (issue 16). Nil: none is.
+	Unavailable func(error) bool
 }
 
 // Caller is who asks, where.
@@ -246,6 +250,10 @@ func message(err error, l Lang) string {
 // detail and shown without it.
 func (h *Handler) fail(l Lang, cmd Command, err error) Reply {
 	code := ErrorCode(err)
+	if code == CodeInternal && h.o.Unavailable != nil && h.o.Unavailable(err) {
+		h.o.Logger.Warn("command failed: store unavailable", "verb", string(cmd.Verb), "ticket", cmd.Ticket, "err", err)
+		return unavailableReply(l)
+	}
 	if code == CodeInternal {
 		h.o.Logger.Error("command failed", "verb", string(cmd.Verb), "ticket", cmd.Ticket, "err", err)
 	}
@@ -260,6 +268,18 @@ func ErrorReply(err error, l Lang) Reply {
 		l = English
 	}
 	return Reply{Kind: KindError, Lang: l, Ephemeral: true, Error: ErrorCode(err), Lines: []string{message(err, l)}}
+}
+
+// unavailableReply is the ephemeral one-liner for a store that cannot answer now: the
+// chat platforms need their acknowledgement, so the answer is a polite line rather
+// than an HTTP 503, and it says what a 503's Retry-After says to a machine.
+func unavailableReply(l Lang) Reply {
+	if l != Dutch {
+		l = English
+	}
+	return Reply{Kind: KindError, Lang: l, Ephemeral: true, Error: CodeInternal, Lines: []string{l.pick(
+		"The bot cannot store this right now: nothing was recorded, try again in a minute.",
+		"De bot kan dit nu niet opslaan: er is niets geregistreerd, probeer het over een minuut opnieuw.")}}
 }
 
 // isStaff reports whether the caller is an agent or SDM; `bot ask` runs as the operator,

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/retry"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 )
 
@@ -35,10 +36,11 @@ const (
 	ResultRejected     = "rejected"
 	ResultUnauthorized = "unauthorized"
 	ResultError        = "error"
+	ResultUnavailable  = "unavailable"
 )
 
-// HandlerOptions configures Handler. Secret and Store are required; Known, Logger and
-// OnResult may be nil.
+// HandlerOptions configures Handler. Secret and Store are required; Known, Logger,
+// OnResult and Unavailable may be nil.
 type HandlerOptions struct {
 	Secret   []byte
 	Mapping  Mapping
@@ -46,18 +48,25 @@ type HandlerOptions struct {
 	Store    Store
 	Logger   *slog.Logger
 	OnResult func(result string)
+	// Unavailable tells the store failing (closed, locked, unreachable) from any other
+	// error of Append: 503 with Retry-After instead of 500 (issue 16). Nil: none is.
+	Unavailable func(error) bool
 }
 
 // Handler serves POST /webhooks/jira: it verifies the signature (401), maps the body
 // (400 with a one-line reason) and appends the events under source "jira" with the
-// delivery id of the X-Atlassian-Webhook-Identifier header (500 when the store fails,
-// so that Jira retries). A refused request changes nothing.
+// delivery id of the X-Atlassian-Webhook-Identifier header. When the store fails the
+// answer is a 5xx, so that Jira retries the delivery: 503 with Retry-After when the
+// store cannot answer now (issue 16), 500 otherwise. A refused request changes nothing.
 func Handler(o HandlerOptions) http.Handler {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	if o.OnResult == nil {
 		o.OnResult = func(string) {}
+	}
+	if o.Unavailable == nil {
+		o.Unavailable = func(error) bool { return false }
 	}
 	return &handler{o}
 }
@@ -100,6 +109,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	n, err := h.Store.Append(r.Context(), Source, delivery, evs)
+	if err != nil && h.Unavailable(err) {
+		log.Warn("jira webhook: store unavailable", "ticket", evs[0].Ticket, "err", err)
+		retry.Header(w.Header())
+		h.reply(w, http.StatusServiceUnavailable, ResultUnavailable, "storage unavailable: the events were not stored, Jira sends them again")
+		return
+	}
 	if err != nil {
 		log.Error("jira webhook: storing events failed", "ticket", evs[0].Ticket, "err", err)
 		h.reply(w, http.StatusInternalServerError, ResultError, "internal error")

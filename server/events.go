@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/retry"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/token"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 )
@@ -31,16 +32,22 @@ type EventsOptions struct {
 	// OutageInvalid tells its errors that are the sender's (400) from the store's (500).
 	Outages       OutageRecorder
 	OutageInvalid func(error) bool
-	Metrics       *Metrics
-	Logger        *slog.Logger
+	// Unavailable tells the store failing (closed, locked, unreachable) from any other
+	// error: those events get 503 with Retry-After, the others 500 (issue 16). Both
+	// mean nothing was stored. Nil: every store error is a 500.
+	Unavailable func(error) bool
+	Metrics     *Metrics
+	Logger      *slog.Logger
 }
 
 // EventsPath is where Events is mounted; refusals are logged under it.
 const EventsPath = "/api/v1/events"
 
 // Events serves POST /api/v1/events: one contract event or an array of them, all or
-// nothing. 202 is never used: a 200 means the events are on disk. The token is checked
-// before the body is read, so a sender without it costs nothing but its headers.
+// nothing. 202 is never used: a 200 means the events are on disk; a store that cannot
+// answer gives 503 with Retry-After, never a 2xx for something not committed (issue
+// 16). The token is checked before the body is read, so a sender without it costs
+// nothing but its headers.
 func Events(o EventsOptions) http.Handler {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -50,6 +57,9 @@ func Events(o EventsOptions) http.Handler {
 	}
 	if o.OutageInvalid == nil {
 		o.OutageInvalid = func(error) bool { return false }
+	}
+	if o.Unavailable == nil {
+		o.Unavailable = func(error) bool { return false }
 	}
 	count := func(result string) {
 		if o.Metrics != nil {
@@ -88,9 +98,7 @@ func Events(o EventsOptions) http.Handler {
 		}
 		stored, err := o.Store.Append(r.Context(), "api", "", evs)
 		if err != nil {
-			count("error")
-			o.Logger.Error("events: store failed", "err", err, "events", len(evs))
-			http.Error(w, "internal error: the events were not stored, send them again", http.StatusInternalServerError)
+			storeFailed(w, o, count, err, len(evs))
 			return
 		}
 		if stored > 0 {
@@ -102,6 +110,21 @@ func Events(o EventsOptions) http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintf(w, `{"received":%d,"stored":%d}`+"\n", len(evs), stored)
 	})
+}
+
+// storeFailed answers events the store did not take: 503 with Retry-After when the
+// store itself cannot answer now, 500 for anything else. Neither stored anything, so
+// both tell the sender to send the same events again.
+func storeFailed(w http.ResponseWriter, o EventsOptions, count func(string), err error, n int) {
+	if o.Unavailable(err) {
+		count("unavailable")
+		o.Logger.Warn("events: store unavailable", "err", err, "events", n)
+		retry.Unavailable(w, "storage unavailable: the events were not stored, send them again")
+		return
+	}
+	count("error")
+	o.Logger.Error("events: store failed", "err", err, "events", n)
+	http.Error(w, "internal error: the events were not stored, send them again", http.StatusInternalServerError)
 }
 
 // canonicalCustomers gives every event the configured spelling of its customer, so that

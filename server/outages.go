@@ -84,9 +84,7 @@ func serveOutages(w http.ResponseWriter, r *http.Request, o EventsOptions, body 
 			return true
 		}
 		if !o.OutageInvalid(err) {
-			count("error")
-			o.Logger.Error("events: storing outages failed", "err", err, "events", len(evs))
-			http.Error(w, "internal error: the events were not stored, send them again", http.StatusInternalServerError)
+			storeFailed(w, o, count, err, len(evs))
 			return true
 		}
 	}

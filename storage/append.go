@@ -152,12 +152,20 @@ func (db *DB) writeLoop() {
 
 // commit stores a batch in one transaction and answers its callers. If that fails, each
 // call is tried again in a transaction of its own, so that one call's bad events fail
-// that call alone.
+// that call alone; but a store that is unavailable fails them all at once (issue 16),
+// since a call of its own would only wait for the busy timeout again.
 func (db *DB) commit(batch []*request) {
 	if len(batch) > 1 {
-		if stored, err := db.appendTx(batch); err == nil {
+		stored, err := db.appendTx(batch)
+		if err == nil {
 			for i, r := range batch {
 				r.done <- result{stored: stored[i]}
+			}
+			return
+		}
+		if Unavailable(err) {
+			for _, r := range batch {
+				r.done <- result{err: fmt.Errorf("append: %w", err)}
 			}
 			return
 		}
@@ -177,10 +185,11 @@ func (db *DB) commit(batch []*request) {
 // leaving must not roll back the others' events.
 func (db *DB) appendTx(reqs []*request) (stored []int, err error) {
 	ctx := context.Background()
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, done, err := db.beginWrite(ctx)
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	defer tx.Rollback()
 	stored = make([]int, len(reqs))
 	var touched []string
@@ -205,6 +214,29 @@ func (db *DB) appendTx(reqs []*request) (stored []int, err error) {
 		}
 	}
 	return stored, tx.Commit()
+}
+
+// beginWrite begins a transaction on the write connection for a caller that answers a
+// sender. The connection is shared with the scheduler, the outbox and the other
+// writers; while another process holds the file's lock each of them keeps it for a
+// whole busy timeout, and database/sql hands it on in no fixed order. Waiting for it at
+// most writerWait answers in bounded time (Unavailable: a 503 with Retry-After), where
+// waiting without end let an HTTP request outlive the server's write timeout and end
+// with no answer at all (issue 16). The transaction runs under ctx; done gives the
+// connection back, after the transaction has ended.
+func (db *DB) beginWrite(ctx context.Context) (tx *sql.Tx, done func(), err error) {
+	wait, cancel := context.WithTimeout(ctx, db.writerWait)
+	conn, err := db.write.Conn(wait)
+	cancel()
+	if err != nil {
+		return nil, nil, fmt.Errorf("waiting %s for the write connection: %w", db.writerWait, err)
+	}
+	tx, err = conn.BeginTx(ctx, nil)
+	if err != nil {
+		conn.Close()
+		return nil, nil, err
+	}
+	return tx, func() { conn.Close() }, nil
 }
 
 // insertRequest inserts one call's events and returns those it stored; nothing when

@@ -38,6 +38,10 @@ type Options struct {
 	// ticket from its stored row instead of replaying all of its events; a refused
 	// event replays. Nil: every Append replays.
 	Apply func(t sla.Ticket, e sla.Event) (sla.Ticket, bool)
+	// BusyTimeout is how long a connection waits for another process's lock before the
+	// call fails as Unavailable; zero means 5 s. Tests that hold the writer from a
+	// second connection shorten it.
+	BusyTimeout time.Duration
 }
 
 // DB is the SQLite store. It is safe for concurrent use.
@@ -57,6 +61,10 @@ type DB struct {
 	closed  bool
 	reqs    chan *request // Append calls waiting for the writer goroutine
 	stopped chan struct{} // closed when the writer goroutine has returned
+	// writerWait bounds how long a batch of Append calls waits for the write
+	// connection (appendTx): twice the busy timeout, so that a call waits at most that
+	// and one busy timeout more, well inside the HTTP server's 30 s write timeout.
+	writerWait time.Duration
 	// appending counts the Append calls not answered yet: a long scheduler pass gives
 	// way to them between its chunks (Decide).
 	appending atomic.Int64
@@ -70,13 +78,17 @@ type DB struct {
 // ErrClosed is returned by Append after Close.
 var ErrClosed = errors.New("storage: closed")
 
-// busyTimeout is how long a connection waits for another process's lock.
+// busyTimeout is how long a connection waits for another process's lock, unless
+// Options.BusyTimeout says otherwise.
 const busyTimeout = 5 * time.Second
 
 // dsn is the go-sqlite3 URI of the file at path with params and those every connection
-// shares.
-func dsn(path string, params url.Values) string {
-	params.Set("_busy_timeout", fmt.Sprint(busyTimeout.Milliseconds()))
+// shares, with the default busy timeout.
+func dsn(path string, params url.Values) string { return dsnBusy(path, params, busyTimeout) }
+
+// dsnBusy is dsn with a busy timeout of its own.
+func dsnBusy(path string, params url.Values, busy time.Duration) string {
+	params.Set("_busy_timeout", fmt.Sprint(busy.Milliseconds()))
 	params.Set("_foreign_keys", "on")
 	params.Set("_stmt_cache_size", "32")
 	u := url.URL{Scheme: "file", Opaque: (&url.URL{Path: path}).EscapedPath(), RawQuery: params.Encode()}
@@ -138,9 +150,14 @@ func Open(path string, opts Options) (*DB, error) {
 	// last commits on power loss. The price of FULL is one fsync per commit: a lone
 	// caller waits for it, concurrent callers share it through group commit
 	// (BenchmarkAppend).
-	db.write = sql.OpenDB(connector{dsn: dsn(path, url.Values{
+	busy := opts.BusyTimeout
+	if busy <= 0 {
+		busy = busyTimeout
+	}
+	db.writerWait = 2 * busy
+	db.write = sql.OpenDB(connector{dsn: dsnBusy(path, url.Values{
 		"_journal_mode": {"WAL"}, "_synchronous": {"FULL"}, "_txlock": {"immediate"},
-	}), pragma: writePragmas})
+	}, busy), pragma: writePragmas})
 	db.write.SetMaxOpenConns(1)
 	db.write.SetConnMaxLifetime(0)
 	db.write.SetConnMaxIdleTime(0)
@@ -154,7 +171,7 @@ func Open(path string, opts Options) (*DB, error) {
 	}
 	// The read connections open after the write one has set WAL mode on the file.
 	db.read = sql.OpenDB(connector{
-		dsn:    dsn(path, url.Values{"_query_only": {"on"}, "_txlock": {"deferred"}}),
+		dsn:    dsnBusy(path, url.Values{"_query_only": {"on"}, "_txlock": {"deferred"}}, busy),
 		pragma: readPragmas,
 	})
 	n := max(4, 2*runtime.NumCPU())

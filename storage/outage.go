@@ -32,10 +32,11 @@ type AlertMark struct {
 // a repeat of a firing alert, or a re-sent resolved one, changes nothing; a resolved
 // alert whose firing never arrived is stored whole. The first end stored is kept.
 func (db *DB) MarkAlerts(ctx context.Context, marks []AlertMark) (changed int, err error) {
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, done, err := db.beginWrite(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("outages: %w", err)
 	}
+	defer done()
 	defer tx.Rollback()
 	for _, m := range marks {
 		if m.Ref == "" {
@@ -84,10 +85,11 @@ func markOutage(ctx context.Context, tx *sql.Tx, source, ref string, c sla.Compo
 func (db *DB) RecordOutageEvents(ctx context.Context, evs []sla.OutageEvent) (stored int, err error) {
 	evs = slices.Clone(evs)
 	slices.SortStableFunc(evs, func(a, b sla.OutageEvent) int { return a.At.Compare(b.At) })
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, done, err := db.beginWrite(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("outage events: %w", err)
 	}
+	defer done()
 	defer tx.Rollback()
 	for _, e := range evs {
 		var n int

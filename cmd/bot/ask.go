@@ -69,6 +69,7 @@ func (a *app) commands(onUpdated func(context.Context, sla.Ticket, string, strin
 		AtRisk:      cfg.Notify.AtRiskShare,
 		Logger:      a.log,
 		OnUpdated:   onUpdated,
+		Unavailable: storage.Unavailable,
 
 		Availability: a.availability().counter,
 		StatusPage:   a.availability().status,

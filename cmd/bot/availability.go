@@ -82,7 +82,7 @@ func (a *app) wireAvailability(w *wiring) {
 		// Not through handle: the token is checked before the body is read.
 		w.mux.Handle("POST "+alertmanager.Path, w.metrics.Instrument("alertmanager", alertmanager.Handler(alertmanager.Options{
 			Token: token, Rules: a.cfg.AlertRules(), Store: alertStore{a.db}, Logger: a.log,
-			OnResult: func(result string) { w.metrics.Event("alertmanager", result) },
+			OnResult: func(result string) { w.metrics.Event("alertmanager", result) }, Unavailable: storage.Unavailable,
 		})))
 	}
 	w.state("Alertmanager webhook", token != "", "set MAGDA_ALERTMANAGER_TOKEN")

@@ -283,7 +283,7 @@ func (a *app) wire(getenv func(string) string, separateOps bool) (*wiring, error
 		// Not through handle: the token is checked before the body is read.
 		w.mux.Handle("POST "+server.EventsPath, m.Instrument("events", server.Events(server.EventsOptions{
 			Token: token, Store: a.db, Customer: a.customerID, Bodies: w.bodies, Metrics: m, Logger: a.log,
-			Outages: a.db, OutageInvalid: outageInvalid,
+			Outages: a.db, OutageInvalid: outageInvalid, Unavailable: storage.Unavailable,
 		})))
 	}
 	w.state("events API", token != "", "set MAGDA_API_TOKEN")
@@ -291,7 +291,7 @@ func (a *app) wire(getenv func(string) string, separateOps bool) (*wiring, error
 	if secret != "" {
 		w.handle("POST /webhooks/jira", "jira", jira.Handler(jira.HandlerOptions{
 			Secret: []byte(secret), Mapping: a.cfg.Jira, Known: func(id string) bool { return a.config().Known(id) }, Store: a.db, Logger: a.log,
-			OnResult: func(result string) { m.Event("jira", result) },
+			OnResult: func(result string) { m.Event("jira", result) }, Unavailable: storage.Unavailable,
 		}))
 	}
 	w.state("Jira webhooks", secret != "", "set JIRA_WEBHOOK_SECRET")

@@ -25,6 +25,7 @@ func (a *app) wireTeams(w *wiring, h *liveCommands) (*teams.Bot, error) {
 		TokenURL:          getenv("MICROSOFT_TOKEN_URL"),
 		Tenants:           a.cfg.Teams.Tenants,
 		OnResult:          func(result string) { w.metrics.Event("teams", result) },
+		Unavailable:       storage.Unavailable,
 		Logger:            a.log,
 	})
 	if err != nil {

@@ -34,6 +34,10 @@ type Options struct {
 	// OnResult counts each request by its result (ResultStored, ...), for metrics; nil:
 	// not counted.
 	OnResult func(result string)
+	// Unavailable tells a store that cannot answer now (closed, locked, unreachable)
+	// from any other error of SaveReference: an install whose reference was not stored
+	// gets 503 with Retry-After instead of 500 (issue 16). Nil: none is.
+	Unavailable func(error) bool
 
 	// HTTPClient nil: one without a timeout of its own; every call has a deadline in its
 	// context (an answer 12 s, a key fetch 10 s, a proactive send notify's SendTimeout),

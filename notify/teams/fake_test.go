@@ -74,6 +74,7 @@ type refs struct {
 	mu    sync.Mutex
 	byID  map[string]Reference
 	saves int
+	err   error // when set, SaveReference fails with it and saves nothing
 }
 
 func newRefs() *refs { return &refs{byID: make(map[string]Reference)} }
@@ -81,6 +82,9 @@ func newRefs() *refs { return &refs{byID: make(map[string]Reference)} }
 func (r *refs) SaveReference(_ context.Context, ref Reference) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.err != nil {
+		return r.err
+	}
 	r.saves++
 	r.byID[ref.ChannelID] = ref
 	return nil

@@ -12,6 +12,7 @@ import (
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/commands"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/retry"
 )
 
 // MaxBody is the largest activity accepted (413 above it).
@@ -38,7 +39,8 @@ const (
 
 // ServeHTTP serves POST /api/messages. A request without a valid Bot Framework token,
 // from another channel than msteams or from a tenant not allowed gets 401 and changes
-// nothing; a malformed activity 400. Messages to the bot and card actions are answered
+// nothing; a malformed activity 400; an install whose reference the store cannot take
+// now 503 with Retry-After (issue 16). Messages to the bot and card actions are answered
 // with a card posted to the conversation (Teams has no ephemeral messages: an ephemeral
 // Reply is posted like any other); installs and messages store the conversation
 // reference for proactive messages. Each request counts once through Options.OnResult.
@@ -92,6 +94,11 @@ func (b *Bot) serve(w http.ResponseWriter, r *http.Request) string {
 	case a.Type == schema.ConversationUpdate && b.added(&a),
 		a.Type == schema.InstallationUpdate && strings.HasPrefix(a.Action, string(schema.InstallActionAdd)):
 		if err := b.remember(r.Context(), &a); err != nil {
+			if b.o.Unavailable != nil && b.o.Unavailable(err) {
+				b.o.Logger.Warn("teams: store unavailable for the conversation reference", "channel", a.channel(), "err", err)
+				retry.Unavailable(w, "storage unavailable: the conversation reference was not stored, send it again")
+				return ResultError
+			}
 			b.o.Logger.Error("teams: store conversation reference", "channel", a.channel(), "err", err)
 			http.Error(w, "cannot store the conversation reference", http.StatusInternalServerError)
 			return ResultError
