@@ -141,7 +141,8 @@ func TestQueryPlans(t *testing.T) {
 	}
 	tests := []plan{
 		{countsQuery, []any{int64(0)}, "COVERING INDEX tickets_not_resolved"},
-		{eventsQuery, []any{"a", "b"}, "events_ticket"},
+		{ticketEventsQuery, []any{"a"}, "events_ticket"},
+		{keysEventsQuery, []any{`["a","b"]`}, "events_ticket"},
 	}
 	for _, f := range []Filter{{}, {OpenOnly: true}, {Limit: 10}} {
 		q, args := ticketsQuery(f)

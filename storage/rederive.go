@@ -295,26 +295,12 @@ func rawEventsOf(ctx context.Context, tx *sql.Tx, keys []string) (map[string][]r
 	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT ticket, body, tier FROM events
-		WHERE ticket IN (SELECT value FROM json_each(?)) ORDER BY ticket, seq`, string(list))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := make(map[string][]rawEvent, len(keys))
-	for rows.Next() {
-		var key string
-		var e rawEvent
-		var tier sql.NullString
-		if err := rows.Scan(&key, &e.body, &tier); err != nil {
-			return nil, err
-		}
-		if tier.Valid {
-			e.tier = tier.String
-		}
-		out[key] = append(out[key], e)
-	}
-	return out, rows.Err()
+	err = eachEvent(ctx, tx, keysEventsQuery, string(list), func(key string, body []byte, tier any) error {
+		out[key] = append(out[key], rawEvent{body: body, tier: tier})
+		return nil
+	})
+	return out, err
 }
 
 // deriveAll decodes the events of rows and derives them on runtime.NumCPU goroutines.
@@ -411,52 +397,4 @@ func rowsNow(ctx context.Context, tx *sql.Tx, keys []string) (map[string]storedR
 		out[r.key] = r
 	}
 	return out, res.Err()
-}
-
-// eventsBetween loads the events of the tickets from first to last (keys inclusive) in
-// one pass over the events index, grouped by ticket in arrival order.
-const eventsQuery = `SELECT ticket, body, tier FROM events WHERE ticket BETWEEN ? AND ? ORDER BY ticket, seq`
-
-func eventsBetween(ctx context.Context, tx *sql.Tx, first, last string) (map[string][]sla.Event, error) {
-	rows, err := tx.QueryContext(ctx, eventsQuery, first, last)
-	if err != nil {
-		return nil, err
-	}
-	return scanEvents(rows)
-}
-
-func scanEvents(rows *sql.Rows) (map[string][]sla.Event, error) {
-	defer rows.Close()
-	out := make(map[string][]sla.Event)
-	for rows.Next() {
-		var key string
-		var body []byte
-		var tier sql.NullString
-		if err := rows.Scan(&key, &body, &tier); err != nil {
-			return nil, err
-		}
-		var t any
-		if tier.Valid {
-			t = tier.String
-		}
-		e, err := decodeEvent(body, t)
-		if err != nil {
-			return nil, fmt.Errorf("event of %s: %w", key, err)
-		}
-		out[key] = append(out[key], e)
-	}
-	return out, rows.Err()
-}
-
-// decodeEvent reads an event as stored: its body, and the tier a created event was
-// stored under (a string, or nil for none).
-func decodeEvent(body []byte, tier any) (sla.Event, error) {
-	var e sla.Event
-	if err := json.Unmarshal(body, &e); err != nil {
-		return sla.Event{}, err
-	}
-	if s, ok := tier.(string); ok {
-		e.Tier = sla.Tier(s)
-	}
-	return e, nil
 }

@@ -112,38 +112,6 @@ func (db *DB) ActiveTickets(ctx context.Context, q ActiveQuery) ([]Active, error
 	return out, tx.Commit()
 }
 
-// eventsOf reads the events of the keys in one query (the keys as one JSON array, so
-// there is no limit on their number), in arrival order per ticket.
-func eventsOf(ctx context.Context, tx *sql.Tx, keys []string, add func(string, sla.Event)) error {
-	if len(keys) == 0 {
-		return nil
-	}
-	list, err := json.Marshal(keys)
-	if err != nil {
-		return err
-	}
-	rows, err := tx.QueryContext(ctx, strings.Replace(eventsQuery, "BETWEEN ? AND ?", "IN (SELECT value FROM json_each(?))", 1), string(list))
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var key string
-		var body []byte
-		var tier sql.NullString
-		if err := rows.Scan(&key, &body, &tier); err != nil {
-			return err
-		}
-		var e sla.Event
-		if err := json.Unmarshal(body, &e); err != nil {
-			return fmt.Errorf("event of %s: %w", key, err)
-		}
-		e.Tier = sla.Tier(tier.String)
-		add(key, e)
-	}
-	return rows.Err()
-}
-
 // outcomeClock is the part of a stored sla.Clock that says how it ended (met, breached,
 // running), without its runs.
 type outcomeClock struct {

@@ -138,15 +138,6 @@ func safeApply(apply func(sla.Ticket, sla.Event) (sla.Ticket, bool), key string,
 	return next, ok, nil
 }
 
-// ticketEvents loads a ticket's events in arrival order.
-func ticketEvents(ctx context.Context, tx *sql.Tx, key string) ([]sla.Event, error) {
-	m, err := eventsBetween(ctx, tx, key, key)
-	if err != nil {
-		return nil, fmt.Errorf("events of %s: %w", key, err)
-	}
-	return m[key], nil
-}
-
 // dueUnix is a clock's due instant while it runs (R5.1, R5.2), else NULL: a paused or
 // stopped clock is due at no instant.
 func dueUnix(c *sla.Clock) *int64 {
@@ -291,19 +282,4 @@ func sameArg(a, b any) bool {
 		return bytes.Equal(a, b.([]byte))
 	}
 	return a == b
-}
-
-// inChunks walks the tickets in key order, one transaction of at most size tickets per
-// step: step gets the last key of the chunk before ("" first) and says how many tickets
-// it read, how many it changed, and its own last key. It adds up the changes.
-func inChunks(size int, step func(after string) (n, changed int, last string, err error)) (total int, err error) {
-	after := ""
-	for {
-		n, k, last, err := step(after)
-		total += k
-		if err != nil || n < size {
-			return total, err
-		}
-		after = last
-	}
 }
