@@ -128,7 +128,7 @@ func (db *DB) decideDue(ctx context.Context, now time.Time, decide func(Running)
 		// Guarded by the instant read: a ticket whose state was written meanwhile (on a
 		// backend whose write transactions do not serialise as SQLite's do) keeps the 0
 		// of that write, and the next pass looks at it again.
-		if _, err := look.ExecContext(ctx, noticeUnix(next.Notice, now), digestUnix(next.Digest), d.r.Key, d.noticeAt); err != nil {
+		if _, err := look.ExecContext(ctx, noticeUnix(next.Notice, now), unixOrNil(next.Digest), d.r.Key, d.noticeAt); err != nil {
 			return 0, 0, fmt.Errorf("ticket %s: %w", d.r.Key, err)
 		}
 	}
@@ -159,13 +159,6 @@ func noticeUnix(t, now time.Time) any {
 		return nil
 	}
 	return max(t.Unix(), now.Unix()+1)
-}
-
-func digestUnix(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t.Unix()
 }
 
 // resetChunk is how many rows of tickets one ResetNotices statement covers.

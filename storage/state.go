@@ -157,16 +157,6 @@ func updateDueUnix(u *sla.Updates) *int64 {
 	return &d
 }
 
-func soonest(dues ...*int64) *int64 {
-	var min *int64
-	for _, d := range dues {
-		if d != nil && (min == nil || *d < *min) {
-			min = d
-		}
-	}
-	return min
-}
-
 // upsertQuery writes a ticket with every column derived from it: those of lists and
 // metrics, then the running clocks' inputs of migration 0003 (runningColumns).
 const upsertQuery = `INSERT INTO tickets (key, known, customer, tier, kind, priority, state,
@@ -216,7 +206,7 @@ func ticketArgs(key string, t sla.Ticket, data []byte, risk *int64, now string, 
 		look = 0
 	}
 	args := []any{key, t.Known, t.Customer, string(t.Tier), string(t.Kind), t.Priority.String(), string(t.State),
-		resp, res, upd, soonest(resp, res, upd),
+		resp, res, upd, unixOrNil(t.NextDue()), // the lists' order (sla.CompareNextDue)
 		t.Response != nil && t.Response.Breached, t.Resolution != nil && t.Resolution.Breached,
 		missed, t.Escalation, data, now, risk, gen, look, look}
 	return append(args, runningArgs(t)...)
