@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"iter"
 	"runtime"
@@ -241,29 +240,3 @@ func (db *DB) importTicket(tx *sql.Tx, source string, p *preparedTicket) (stored
 	}
 	return stored, upsertTicket(ctx, tx, p.key, p.state, p.data, db.risk(p.state), received, db.generation())
 }
-
-// Note reads a value a tool stored with SetNote (the meta table), such as the name of
-// the population a benchmark fixture holds; found is false when there is none.
-func (db *DB) Note(ctx context.Context, name string) (value string, found bool, err error) {
-	err = db.read.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, metaNoteKey(name)).Scan(&value)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return "", false, nil
-	case err != nil:
-		return "", false, fmt.Errorf("note %s: %w", name, err)
-	}
-	return value, true, nil
-}
-
-// SetNote stores value under name in the meta table, beside but apart from the store's
-// own entries (the derive fingerprint): a note never changes how the store behaves.
-func (db *DB) SetNote(ctx context.Context, name, value string) error {
-	_, err := db.write.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, metaNoteKey(name), value)
-	if err != nil {
-		return fmt.Errorf("note %s: %w", name, err)
-	}
-	return nil
-}
-
-func metaNoteKey(name string) string { return "note:" + name }

@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 )
@@ -193,20 +192,17 @@ func (db *DB) ResetNotices(ctx context.Context) (reset int, err error) {
 // last call, and then stores it; ran says whether it reset. A process that stops half
 // way has not stored it, so the next call resets again.
 func (db *DB) ResetNoticesFor(ctx context.Context, fingerprint string) (reset int, ran bool, err error) {
-	var stored string
-	err = db.read.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'notice_fingerprint'`).Scan(&stored)
+	stored, _, err := metaValue(ctx, db.read, "notice_fingerprint")
 	switch {
-	case err == nil && stored == fingerprint:
-		return 0, false, nil
-	case err != nil && !errors.Is(err, sql.ErrNoRows):
+	case err != nil:
 		return 0, false, fmt.Errorf("reset notices: %w", err)
+	case stored == fingerprint:
+		return 0, false, nil
 	}
 	if reset, err = db.ResetNotices(ctx); err != nil {
 		return reset, true, err
 	}
-	_, err = db.write.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('notice_fingerprint', ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, fingerprint)
-	if err != nil {
+	if err := setMeta(ctx, db.write, "notice_fingerprint", fingerprint); err != nil {
 		return reset, true, fmt.Errorf("reset notices: %w", err)
 	}
 	return reset, true, nil

@@ -58,7 +58,7 @@ func (db *DB) Reconfigure(ctx context.Context, fingerprint string) (stale bool, 
 		return false, fmt.Errorf("reconfigure: %w", err)
 	}
 	defer tx.Rollback()
-	stored, err := metaValue(ctx, tx, "derive_fingerprint")
+	stored, _, err := metaValue(ctx, tx, "derive_fingerprint")
 	if err != nil {
 		return false, err
 	}
@@ -73,8 +73,7 @@ func (db *DB) Reconfigure(ctx context.Context, fingerprint string) (stale bool, 
 	}
 	gen++
 	for k, v := range map[string]string{"derive_fingerprint": fingerprint, "derive_generation": strconv.FormatInt(gen, 10)} {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, k, v); err != nil {
+		if err := setMeta(ctx, tx, k, v); err != nil {
 			return false, fmt.Errorf("reconfigure: %w", err)
 		}
 	}
@@ -100,22 +99,8 @@ func (db *DB) loadGeneration(ctx context.Context) error {
 	return tx.Commit()
 }
 
-// queryer is what a transaction and a pool share.
-type queryer interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func metaValue(ctx context.Context, q queryer, key string) (string, error) {
-	var v string
-	err := q.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("meta %s: %w", key, err)
-	}
-	return v, nil
-}
-
 func storedGeneration(ctx context.Context, q queryer) (int64, error) {
-	v, err := metaValue(ctx, q, "derive_generation")
+	v, _, err := metaValue(ctx, q, "derive_generation")
 	if err != nil || v == "" {
 		return 0, err
 	}
