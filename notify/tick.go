@@ -121,8 +121,9 @@ func (n *Notifier) fingerprint() string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// start is the outbox's first pass ever, stored by the first Tick on the file; it
-// never changes, so it is read once.
+// start is the scheduler's horizon on this file, stored by the first call ever (bot
+// serve stores it before it listens; a Notifier alone, by its first Tick); it never
+// changes, so it is read once.
 func (n *Notifier) start(ctx context.Context, now time.Time) (time.Time, error) {
 	n.firstMu.Lock() // not mu: skip takes mu inside the store's transactions
 	defer n.firstMu.Unlock()

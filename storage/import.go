@@ -192,12 +192,9 @@ func (db *DB) prepare(source string, p *preparedTicket) {
 		if e.Type == sla.Created && e.Tier != "" {
 			rows[i].tier = string(e.Tier)
 		}
-		if err := json.Unmarshal(rows[i].body, &back[i]); err != nil {
+		if back[i], err = decodeEvent(rows[i].body, rows[i].tier); err != nil {
 			p.err = fmt.Errorf("ticket %s: %w", p.key, err)
 			return
-		}
-		if t, ok := rows[i].tier.(string); ok {
-			back[i].Tier = sla.Tier(t)
 		}
 	}
 	p.rows, p.evs = rows, nil
@@ -211,7 +208,7 @@ func (db *DB) prepare(source string, p *preparedTicket) {
 
 // importTicket inserts one prepared ticket's events and stores its state: the one
 // prepared when the ticket is new and every event was stored, else derived again from
-// everything stored for it (refreshTicket, as Append).
+// everything stored for it (replayTicket, as Append for an event out of order).
 //
 // Its statements run without the caller's context, which Import checks between tickets:
 // go-sqlite3 watches a context that can end on a goroutine of its own for every

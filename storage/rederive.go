@@ -113,9 +113,9 @@ func storedGeneration(ctx context.Context, q queryer) (int64, error) {
 
 // currentRows is the condition a query of the tickets table adds to leave out stale
 // rows, those derived under another configuration than this process's, with
-// db.generation() as its argument. The notify scheduler's pass adds it, so that it never
-// decides on a stale state while a re-derive runs: a row it skips is rewritten soon and
-// decided at the next pass.
+// db.generation() as its argument. The scheduler's pass (dueQuery) writes it as
+// `+generation = ?3`, so that it never decides on a stale state while a re-derive runs:
+// a row it skips is rewritten soon and decided at the next pass.
 const currentRows = `generation = ?`
 
 // generation is the argument of currentRows.
