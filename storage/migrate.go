@@ -53,7 +53,7 @@ func (db *DB) migrationsTable(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
-	if err := db.lockMigrations(ctx, tx); err != nil {
+	if err := db.lockSetup(ctx, tx); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (
@@ -108,7 +108,7 @@ func (db *DB) migrateOne(ctx context.Context, name string) error {
 		return err
 	}
 	defer tx.Rollback()
-	if err := db.lockMigrations(ctx, tx); err != nil {
+	if err := db.lockSetup(ctx, tx); err != nil {
 		return err
 	}
 	applied, err := isApplied(ctx, tx, name)

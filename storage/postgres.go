@@ -84,9 +84,10 @@ func (db *DB) lockTickets(ctx context.Context, tx *sql.Tx, keys []string) error 
 	return nil
 }
 
-// lockMigrations serialises, on PostgreSQL, the processes that open the database at
-// once, so that each migration is applied by one of them (migrateOne).
-func (db *DB) lockMigrations(ctx context.Context, tx *sql.Tx) error {
+// lockSetup serialises, on PostgreSQL, the processes that open the database or change
+// its configuration at once, so that each migration is applied by one of them
+// (migrateOne) and a new configuration moves the generation on once (Reconfigure).
+func (db *DB) lockSetup(ctx context.Context, tx *sql.Tx) error {
 	if !db.postgres {
 		return nil
 	}

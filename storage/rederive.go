@@ -58,6 +58,11 @@ func (db *DB) Reconfigure(ctx context.Context, fingerprint string) (stale bool, 
 		return false, fmt.Errorf("reconfigure: %w", err)
 	}
 	defer tx.Rollback()
+	// Replicas starting at once with the same new configuration move the generation on
+	// once: the second reads the first's fingerprint.
+	if err := db.lockSetup(ctx, tx); err != nil {
+		return false, fmt.Errorf("reconfigure: %w", err)
+	}
 	stored, _, err := metaValue(ctx, tx, "derive_fingerprint")
 	if err != nil {
 		return false, err
