@@ -179,21 +179,11 @@ func (db *DB) commit(batch []*request) {
 	}
 }
 
-// appendTries is how often a batch runs when PostgreSQL ends it as a deadlock (two
-// processes' transactions updating the same per-customer count rows in opposite
-// orders) or a serialization failure: nothing of it was committed, so it runs again.
-const appendTries = 3
-
 // appendTx inserts the events of reqs and refreshes the state of every ticket that got
 // a new event, in one transaction. The writer's context is not a caller's: a caller
 // leaving must not roll back the others' events.
 func (db *DB) appendTx(reqs []*request) (stored []int, err error) {
-	for try := 1; ; try++ {
-		stored, err = db.appendOnce(reqs)
-		if err == nil || try == appendTries || !retryable(err) {
-			return stored, err
-		}
-	}
+	return retried(func() ([]int, error) { return db.appendOnce(reqs) })
 }
 
 func (db *DB) appendOnce(reqs []*request) (stored []int, err error) {

@@ -105,6 +105,23 @@ func pgUnavailable(err error) bool {
 	return false
 }
 
+// txTries is how often a transaction that writes tickets runs when PostgreSQL ends it
+// as a deadlock (two processes' transactions updating the per-customer count rows of
+// migration 0010 in opposite orders) or a serialization failure: nothing of it was
+// committed, so it runs again.
+const txTries = 3
+
+// retried runs tx until it succeeds, fails otherwise than retryable, or has run
+// txTries times.
+func retried[T any](tx func() (T, error)) (T, error) {
+	for try := 1; ; try++ {
+		v, err := tx()
+		if err == nil || try == txTries || !retryable(err) {
+			return v, err
+		}
+	}
+}
+
 // retryable reports whether err is PostgreSQL ending a transaction that may simply be
 // run again: a deadlock detected (40P01) or a serialization failure (40001).
 func retryable(err error) bool {

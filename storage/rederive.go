@@ -201,7 +201,7 @@ func (db *DB) walk(ctx context.Context, gen int64, progress *rederiver, chunk fu
 		if len(c.rows) == 0 {
 			break
 		}
-		k, err := db.writeChunk(ctx, c.rows, c.out, gen)
+		k, err := retried(func() (int, error) { return db.writeChunk(ctx, c.rows, c.out, gen) })
 		if err != nil {
 			return n, changed, fmt.Errorf("rederive: %w", err)
 		}
