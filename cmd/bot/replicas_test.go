@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -22,14 +21,9 @@ import (
 
 // replicaStore gives the database the replicas share: a PostgreSQL database on a server
 // of this test's that listens on the gateway too, as the test reaches it and as the
-// hosts do, and its password. MAGDA_TEST_REPLICAS_SQLITE=1 gives one SQLite file
-// instead (the hosts share the file system), to try the harness without PostgreSQL.
+// hosts do, and its password.
 func replicaStore(t *testing.T, gateway string) (local, remote, password string) {
 	t.Helper()
-	if os.Getenv("MAGDA_TEST_REPLICAS_SQLITE") == "1" {
-		path := filepath.Join(t.TempDir(), "magda.db")
-		return path, path, ""
-	}
 	srv := pgtest.Start(t, pgtest.Listen(gateway))
 	dsn := srv.Database(t)
 	return dsn, pgtest.WithHost(dsn, gateway), dsnPassword(dsn)
