@@ -35,10 +35,11 @@ type Message struct {
 
 // Server is a running SMTP server; Addr is its host:port.
 type Server struct {
-	Addr string
-	hold time.Duration
-	mu   sync.Mutex
-	got  []Message
+	Addr    string
+	hold    time.Duration
+	mu      sync.Mutex
+	got     []Message
+	holding map[string]int // client host → mails taken and not yet answered
 }
 
 // Option changes how Start runs a server.
@@ -65,7 +66,7 @@ func Start(t testing.TB, opts ...Option) *Server {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	srv := &Server{hold: o.hold}
+	srv := &Server{hold: o.hold, holding: map[string]int{}}
 	s := smtp.NewServer(backend{srv})
 	s.Domain, s.AllowInsecureAuth = "localhost", true
 	s.ReadTimeout, s.WriteTimeout = 10*time.Second, 10*time.Second
@@ -84,6 +85,14 @@ func (s *Server) Messages() []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Message(nil), s.got...)
+}
+
+// Holding is how many mails from the client at host (an IP address) the server has
+// taken and not yet answered (see Hold).
+func (s *Server) Holding(host string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.holding[host]
 }
 
 // WithSubject gives the messages whose subject starts with prefix.
@@ -135,9 +144,14 @@ func (s *session) Data(r io.Reader) error {
 	}
 	s.cur.Body = string(body)
 	s.cur.ID, s.cur.Remote, s.cur.Received = m.Header.Get("Message-ID"), s.remote, time.Now()
+	host, _, _ := net.SplitHostPort(s.remote)
+	s.s.mu.Lock()
+	s.s.holding[host]++
+	s.s.mu.Unlock()
 	time.Sleep(s.s.hold)
 	s.cur.Answered = time.Now()
 	s.s.mu.Lock()
+	s.s.holding[host]--
 	s.s.got = append(s.s.got, s.cur)
 	s.s.mu.Unlock()
 	return nil

@@ -19,8 +19,21 @@ func TestListenHold(t *testing.T) {
 	}
 	msg := "Message-ID: <42.MAGDA-1.escalation.1@example.test>\r\nSubject: ESCALATIE MAGDA-1\r\n\r\nbody\r\n"
 	start := time.Now()
-	if err := smtp.SendMail(s.Addr, nil, "bot@example.test", []string{"sd@example.test"}, []byte(msg)); err != nil {
+	sent := make(chan error, 1)
+	go func() {
+		sent <- smtp.SendMail(s.Addr, nil, "bot@example.test", []string{"sd@example.test"}, []byte(msg))
+	}()
+	for s.Holding("127.0.0.1") == 0 && time.Since(start) < hold {
+		time.Sleep(time.Millisecond)
+	}
+	if n := s.Holding("127.0.0.1"); n != 1 {
+		t.Errorf("holding %d mails from 127.0.0.1 during the hold, want 1", n)
+	}
+	if err := <-sent; err != nil {
 		t.Fatal(err)
+	}
+	if n := s.Holding("127.0.0.1"); n != 0 {
+		t.Errorf("holding %d mails after the answer", n)
 	}
 	if took := time.Since(start); took < hold {
 		t.Errorf("the client had its answer after %s, before the %s hold", took, hold)
