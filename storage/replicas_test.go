@@ -1,0 +1,220 @@
+package storage_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
+	"github.com/google/go-cmp/cmp"
+)
+
+// Two processes on one store (issue 16): two DBs opened on the same SQLite file or the
+// same PostgreSQL database, each with its own writer, pools and group commit, as two
+// replicas have. Each test runs on both backends (TestPostgresBackend).
+
+func twoStores(t *testing.T, opts storage.Options) (a, b *storage.DB) {
+	t.Helper()
+	dsn := storage.StoreFor(t, filepath.Join(t.TempDir(), "magda.db"))
+	var dbs [2]*storage.DB
+	for i := range dbs {
+		db, err := storage.Open(dsn, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		dbs[i] = db
+	}
+	return dbs[0], dbs[1]
+}
+
+// Events of the same tickets sent at once to both processes: each ticket's stored state
+// is the one all of its events give (R3), on the incremental path too. Every ticket gets
+// a response through one process and, at the same moment, a pause a minute later
+// through the other, so that the two processes' group commits carry events of the same
+// tickets at once; a process that derived from the state before the other's commit
+// would store a ticket with one of the two missing.
+func TestTwoProcessesAppendToOneTicket_R3_R5(t *testing.T) {
+	a, b := twoStores(t, storage.Options{Derive: derive, Apply: advance})
+	ctx := context.Background()
+	start := dt(2026, 7, 6, 9, 0)
+	const tickets = 200
+	var evs []sla.Event
+	for k := range tickets {
+		evs = append(evs, created(fmt.Sprintf("MAGDA-%d", k+1), []string{"agency-x", "agency-y"}[k%2], sla.Priority(1+k%4), start))
+	}
+	mustAppend(t, a, evs...)
+	var wg sync.WaitGroup
+	ready := make(chan struct{})
+	for k := range tickets {
+		key := fmt.Sprintf("MAGDA-%d", k+1)
+		for i, e := range []sla.Event{ev(key, sla.Responded, start.Add(10*time.Minute)), ev(key, sla.Paused, start.Add(11*time.Minute))} {
+			db := []*storage.DB{a, b}[(k+i)%2]
+			wg.Go(func() {
+				<-ready
+				if _, err := db.Append(ctx, storage.SourceAPI, "", []sla.Event{e}); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+	}
+	close(ready)
+	wg.Wait()
+	for k := range tickets {
+		key := fmt.Sprintf("MAGDA-%d", k+1)
+		evs, err := a.Events(ctx, key)
+		if err != nil || len(evs) != 3 {
+			t.Fatalf("%s: %d events stored, want 3 (%v)", key, len(evs), err)
+		}
+		want := derive(evs)
+		want.Key = key
+		got, _, err := b.Ticket(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(want, got, sameInstant); d != "" {
+			t.Fatalf("%s: stored state is not that of its events (-replay +stored):\n%s", key, d)
+		}
+	}
+}
+
+// Two processes' scheduler passes at once decide on each due ticket once: the callback
+// runs once per ticket across both, and each notice is stored once.
+func TestTwoProcessesDecideOnce_R7_1(t *testing.T) {
+	a, b := twoStores(t, storage.Options{Derive: derive})
+	ctx := context.Background()
+	at := dt(2026, 7, 6, 9, 0)
+	const tickets = 300
+	var evs []sla.Event
+	for i := range tickets {
+		evs = append(evs, created(fmt.Sprintf("MAGDA-%d", i+1), "agency-x", sla.P1, at))
+	}
+	mustAppend(t, a, evs...)
+	var calls sync.Map
+	var twice atomic.Int64
+	decide := func(r storage.Running) ([]storage.Notification, storage.Next) {
+		if _, seen := calls.LoadOrStore(r.Key, true); seen {
+			twice.Add(1)
+		}
+		return []storage.Notification{note(r.Key, "p1_reported", r.Created.Unix(), at, "C-SDM")}, storage.Next{}
+	}
+	var added [2]int
+	var wg sync.WaitGroup
+	for i, db := range []*storage.DB{a, b} {
+		wg.Go(func() {
+			n, err := db.Decide(ctx, at.Add(time.Minute), decide)
+			if err != nil {
+				t.Error(err)
+			}
+			added[i] = n
+		})
+	}
+	wg.Wait()
+	if added[0]+added[1] != tickets || twice.Load() != 0 {
+		t.Fatalf("the two passes added %d + %d notices and decided %d tickets twice; want %d in all, none twice",
+			added[0], added[1], twice.Load(), tickets)
+	}
+	ds, err := b.Deliveries(ctx, "")
+	if err != nil || len(ds) != tickets {
+		t.Fatalf("outbox holds %d messages (%v), want %d", len(ds), err, tickets)
+	}
+}
+
+// Workers of two processes claiming at once from one outbox: every message is claimed,
+// and sent, by exactly one of them.
+func TestTwoProcessesClaimOnce(t *testing.T) {
+	a, b := twoStores(t, storage.Options{Derive: derive})
+	ctx := context.Background()
+	at := dt(2026, 7, 6, 9, 0)
+	const messages = 240
+	var ns []storage.Notification
+	for i := range messages {
+		ns = append(ns, note(fmt.Sprintf("MAGDA-%d", i+1), "reminder", at.Unix(), at, "C1"))
+	}
+	if _, err := a.Enqueue(ctx, ns...); err != nil {
+		t.Fatal(err)
+	}
+	var claimed sync.Map
+	var twice atomic.Int64
+	var wg sync.WaitGroup
+	for w := range 8 {
+		db := []*storage.DB{a, b}[w%2]
+		owner := fmt.Sprintf("worker-%d", w)
+		wg.Go(func() {
+			for {
+				d, ok, err := db.Claim(ctx, owner, at.Add(time.Minute), time.Hour, storage.Claimable{Platforms: []string{"slack"}})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if !ok {
+					return
+				}
+				if _, seen := claimed.LoadOrStore(d.ID, owner); seen {
+					twice.Add(1)
+				}
+				if err := db.MarkSent(ctx, d.ID, owner, at.Add(time.Minute), "ts-"+fmt.Sprint(d.ID)); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	n := 0
+	claimed.Range(func(any, any) bool { n++; return true })
+	if n != messages || twice.Load() != 0 {
+		t.Fatalf("%d of %d messages claimed, %d twice", n, messages, twice.Load())
+	}
+	sent, err := b.Deliveries(ctx, storage.StateSent)
+	if err != nil || len(sent) != messages {
+		t.Fatalf("%d sent (%v), want %d", len(sent), err, messages)
+	}
+}
+
+// A process is told of the outbox rows another commits (WatchOutbox): on PostgreSQL by
+// LISTEN/NOTIFY, at once; on SQLite, whose processes poll, WatchOutbox returns at once.
+func TestWatchOutboxWakesTheOtherProcess(t *testing.T) {
+	a, b := twoStores(t, storage.Options{Derive: derive})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	wakes := make(chan struct{}, 16)
+	watching := make(chan struct{})
+	go func() {
+		defer close(watching)
+		a.WatchOutbox(ctx, func() { wakes <- struct{}{} })
+	}()
+	if !storage.OnPostgres() {
+		select {
+		case <-watching:
+		case <-ctx.Done():
+			t.Fatal("WatchOutbox on SQLite did not return")
+		}
+		return
+	}
+	<-wakes // the wake-up of the connection's start: the rows committed before it
+	at := dt(2026, 7, 6, 9, 0)
+	if _, err := b.Enqueue(ctx, storage.Notification{Ticket: "MAGDA-1", Kind: "p1_reported", Slot: 1}); err != nil {
+		t.Fatal(err)
+	}
+	select { // a notice without messages adds no outbox row: no wake-up
+	case <-wakes:
+		t.Fatal("woken for a notice with nothing to send")
+	case <-time.After(300 * time.Millisecond):
+	}
+	if _, err := b.Enqueue(ctx, note("MAGDA-1", "reminder", 2, at, "C1")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-wakes:
+	case <-ctx.Done():
+		t.Fatal("not woken for the other process's outbox row")
+	}
+	cancel()
+	<-watching
+}
