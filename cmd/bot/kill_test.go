@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -18,11 +19,13 @@ import (
 	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
 )
 
-// The child server's database, and its environment as a JSON object (default: the
-// events API token kill-token alone).
+// The child server's database, its environment as a JSON object (default: the events
+// API token kill-token alone) and its listen address (default: 127.0.0.1:0; a replica in
+// a network namespace listens on its host's address).
 const (
 	childDBEnv   = "MAGDA_TEST_CHILD_DB"
 	childVarsEnv = "MAGDA_TEST_CHILD_VARS"
+	childAddrEnv = "MAGDA_TEST_CHILD_ADDR"
 )
 
 // TestMain lets the test binary play the server process for the tests that kill it.
@@ -35,7 +38,8 @@ func TestMain(m *testing.M) {
 				os.Exit(1)
 			}
 		}
-		err := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--db", db}, env(vars), os.Stdout)
+		addr := cmp.Or(os.Getenv(childAddrEnv), "127.0.0.1:0")
+		err := run(context.Background(), []string{"serve", "--addr", addr, "--db", db}, env(vars), os.Stdout)
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

@@ -1,5 +1,6 @@
 // Package smtptest is a real SMTP server on loopback for tests: it keeps every message
-// it is sent, with its envelope and its decoded subject and text.
+// it is sent, with its envelope and its decoded subject and text. Options make it
+// listen elsewhere (a network namespace's gateway) and answer slowly.
 package smtptest
 
 import (
@@ -23,23 +24,53 @@ type Message struct {
 	To      []string
 	Subject string
 	Body    string
+	ID      string // the Message-ID header, as sent
+	// Remote is the client's address (host:port): which process sent it.
+	Remote string
+	// Received is when the data ended (the client's final "."), so the mail is taken
+	// whatever happens to the sender next; Answered is when the server gave its 250, Hold
+	// later. In between the sender cannot know that the mail was taken.
+	Received, Answered time.Time
 }
 
 // Server is a running SMTP server; Addr is its host:port.
 type Server struct {
-	Addr string
-	mu   sync.Mutex
-	got  []Message
+	Addr    string
+	hold    time.Duration
+	mu      sync.Mutex
+	got     []Message
+	holding map[string]int // client host → mails taken and not yet answered
 }
 
-// Start runs a server on 127.0.0.1 until the test ends.
-func Start(t testing.TB) *Server {
+// Option changes how Start runs a server.
+type Option func(*options)
+
+type options struct {
+	addr string
+	hold time.Duration
+}
+
+// Listen makes the server listen on addr (host:port, port 0 for a free one) instead of
+// 127.0.0.1, such as an internal/netns gateway that processes in the test's namespaces
+// reach.
+func Listen(addr string) Option { return func(o *options) { o.addr = addr } }
+
+// Hold makes the server keep each mail that long between its data and the 250 that
+// takes it, so that a test can end a sender while its mail is in that window.
+func Hold(d time.Duration) Option { return func(o *options) { o.hold = d } }
+
+// Start runs a server on 127.0.0.1 (or where Listen says) until the test ends.
+func Start(t testing.TB, opts ...Option) *Server {
 	t.Helper()
-	srv := &Server{}
+	o := options{addr: "127.0.0.1:0"}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	srv := &Server{hold: o.hold, holding: map[string]int{}}
 	s := smtp.NewServer(backend{srv})
 	s.Domain, s.AllowInsecureAuth = "localhost", true
 	s.ReadTimeout, s.WriteTimeout = 10*time.Second, 10*time.Second
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,6 +87,14 @@ func (s *Server) Messages() []Message {
 	return append([]Message(nil), s.got...)
 }
 
+// Holding is how many mails from the client at host (an IP address) the server has
+// taken and not yet answered (see Hold).
+func (s *Server) Holding(host string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.holding[host]
+}
+
 // WithSubject gives the messages whose subject starts with prefix.
 func (s *Server) WithSubject(prefix string) []Message {
 	var out []Message
@@ -69,11 +108,14 @@ func (s *Server) WithSubject(prefix string) []Message {
 
 type backend struct{ s *Server }
 
-func (b backend) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{s: b.s}, nil }
+func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	return &session{s: b.s, remote: c.Conn().RemoteAddr().String()}, nil
+}
 
 type session struct {
-	s   *Server
-	cur Message
+	s      *Server
+	remote string
+	cur    Message
 }
 
 func (s *session) Mail(from string, _ *smtp.MailOptions) error { s.cur.From = from; return nil }
@@ -101,7 +143,15 @@ func (s *session) Data(r io.Reader) error {
 		return errors.New("subject: " + err.Error())
 	}
 	s.cur.Body = string(body)
+	s.cur.ID, s.cur.Remote, s.cur.Received = m.Header.Get("Message-ID"), s.remote, time.Now()
+	host, _, _ := net.SplitHostPort(s.remote)
 	s.s.mu.Lock()
+	s.s.holding[host]++
+	s.s.mu.Unlock()
+	time.Sleep(s.s.hold)
+	s.cur.Answered = time.Now()
+	s.s.mu.Lock()
+	s.s.holding[host]--
 	s.s.got = append(s.s.got, s.cur)
 	s.s.mu.Unlock()
 	return nil
