@@ -48,6 +48,16 @@ func (db *DB) migrate(ctx context.Context) error {
 // migrationsTable creates the table of applied migrations, once for every process
 // opening the store at once.
 func (db *DB) migrationsTable(ctx context.Context) error {
+	return db.setupTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (
+			name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`)
+		return err
+	})
+}
+
+// setupTx runs f in a write transaction that holds the setup lock (lockSetup), and
+// commits it when f returns nil.
+func (db *DB) setupTx(ctx context.Context, f func(*sql.Tx) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -56,8 +66,7 @@ func (db *DB) migrationsTable(ctx context.Context) error {
 	if err := db.lockSetup(ctx, tx); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (
-		name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+	if err := f(tx); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -103,30 +112,21 @@ func (db *DB) migrateOne(ctx context.Context, name string) error {
 	if !migrationName.MatchString(name) {
 		return fmt.Errorf("name must look like 0001_init.sql")
 	}
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
+	return db.setupTx(ctx, func(tx *sql.Tx) error {
+		applied, err := isApplied(ctx, tx, name)
+		if err != nil || applied {
+			return err
+		}
+		body, err := migrations.ReadFile(db.migrationsDir() + "/" + name)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(raw(ctx), string(body)); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`, name, formatTime(db.now()))
 		return err
-	}
-	defer tx.Rollback()
-	if err := db.lockSetup(ctx, tx); err != nil {
-		return err
-	}
-	applied, err := isApplied(ctx, tx, name)
-	if err != nil || applied {
-		return err
-	}
-	body, err := migrations.ReadFile(db.migrationsDir() + "/" + name)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(raw(ctx), string(body)); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`,
-		name, formatTime(db.now())); err != nil {
-		return err
-	}
-	return tx.Commit()
+	})
 }
 
 func isApplied(ctx context.Context, tx *sql.Tx, name string) (bool, error) {
