@@ -144,6 +144,20 @@ func (db *DB) CopyFrom(ctx context.Context, src *DB, progress func(CopyProgress)
 	return stats, nil
 }
 
+// CheckCopyTarget tells, without writing, whether db can take a CopyFrom: ErrInvalid
+// naming a copied table that holds rows, as CopyFrom itself refuses.
+func (db *DB) CheckCopyTarget(ctx context.Context) error {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("copy: %w", err)
+	}
+	defer tx.Rollback()
+	if err := refuseFilled(ctx, tx); err != nil {
+		return fmt.Errorf("copy: %w", err)
+	}
+	return nil
+}
+
 // refuseFilled says which copied table of tx holds rows, if any does: the copy keeps
 // the source's ids, and goes into an empty store only. The target's own meta (the
 // derive fingerprint Open stored, a horizon or link secret of a bot that ran on it with

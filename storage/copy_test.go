@@ -2,8 +2,10 @@ package storage_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -343,4 +345,44 @@ func notOwnMeta(table string) string {
 		return `key NOT IN ('derive_fingerprint', 'derive_generation')`
 	}
 	return `1 = 1`
+}
+
+// TestProbe: a bot database passes; a missing file is ErrNotFound; a file that is not
+// SQLite, and a SQLite file without the bot's tables, are ErrInvalid; none of them is
+// created or changed.
+func TestProbe(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	bot := filepath.Join(dir, "magda.db")
+	openAt(t, bot, derive).Close()
+	other := filepath.Join(dir, "other.db")
+	o, err := sql.Open("sqlite3", other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.Exec(`CREATE TABLE things (id INTEGER PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	o.Close()
+	text := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(text, []byte("hello"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := storage.Probe(ctx, bot); err != nil {
+		t.Errorf("probe of a bot database: %v", err)
+	}
+	if err := storage.Probe(ctx, filepath.Join(dir, "none.db")); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("probe of no file: %v; want ErrNotFound", err)
+	}
+	for _, p := range []string{other, text} {
+		if err := storage.Probe(ctx, p); !errors.Is(err, storage.ErrInvalid) {
+			t.Errorf("probe of %s: %v; want ErrInvalid", p, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "none.db")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("probe created the file it did not find")
+	}
+	if b, _ := os.ReadFile(text); string(b) != "hello" {
+		t.Errorf("probe changed a text file")
+	}
 }

@@ -126,7 +126,7 @@ func checkEnv(c *checker, s settings, getenv func(string) string) {
 // migrations and refuses a file a newer bot migrated; a missing file is a failure, not
 // created.
 func checkDatabase(ctx context.Context, c *checker, s settings) *app {
-	if _, err := os.Stat(s.db); err != nil {
+	if _, err := os.Stat(s.db); err != nil && !isPostgres(s.db) {
 		c.fail("database", fmt.Errorf("no database at %s (`bot serve` creates it; check --db or MAGDA_DB)", s.db))
 		return nil
 	}
@@ -142,7 +142,7 @@ func checkDatabase(ctx context.Context, c *checker, s settings) *app {
 	case len(missing) > 0:
 		c.fail("database", fmt.Errorf("migrations not applied: %s", strings.Join(missing, ", ")))
 	default:
-		c.ok("database", "%s: %d migration(s) applied, none pending", s.db, applied)
+		c.ok("database", "%s: %d migration(s) applied, none pending", shownDB(s.db), applied)
 	}
 	return a
 }
