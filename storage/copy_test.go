@@ -354,7 +354,12 @@ func TestProbe(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	bot := filepath.Join(dir, "magda.db")
-	openAt(t, bot, derive).Close()
+	// A file, whatever store the other tests run on: Probe reads SQLite files.
+	b, err := storage.Open(bot, storage.Options{Derive: derive})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
 	other := filepath.Join(dir, "other.db")
 	o, err := sql.Open("sqlite3", other)
 	if err != nil {
