@@ -105,6 +105,13 @@ type Store interface {
 	NoticesDue(ctx context.Context, now time.Time) (int, error)
 }
 
+// outboxWatcher is a store shared by several processes that tells when any of them
+// adds outbox rows (storage.DB on PostgreSQL: LISTEN/NOTIFY, issue 16): the workers
+// are then woken at once, not at their next poll, whichever replica decided.
+type outboxWatcher interface {
+	WatchOutbox(ctx context.Context, wake func())
+}
+
 // Options configure a Notifier; Store is required. Zero values take the defaults named.
 type Options struct {
 	Store     Store
@@ -254,6 +261,9 @@ func (n *Notifier) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	for range n.o.Workers {
 		wg.Go(func() { n.work(ctx) })
+	}
+	if w, ok := n.o.Store.(outboxWatcher); ok {
+		wg.Go(func() { w.WatchOutbox(ctx, n.poke) })
 	}
 	wg.Go(func() { n.announceEvery(ctx) })
 	for {

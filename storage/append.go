@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
-	"github.com/mattn/go-sqlite3"
 )
 
 // The channels events arrive through (the events table's source column).
@@ -180,10 +179,24 @@ func (db *DB) commit(batch []*request) {
 	}
 }
 
+// appendTries is how often a batch runs when PostgreSQL ends it as a deadlock (two
+// processes' transactions updating the same per-customer count rows in opposite
+// orders) or a serialization failure: nothing of it was committed, so it runs again.
+const appendTries = 3
+
 // appendTx inserts the events of reqs and refreshes the state of every ticket that got
 // a new event, in one transaction. The writer's context is not a caller's: a caller
 // leaving must not roll back the others' events.
 func (db *DB) appendTx(reqs []*request) (stored []int, err error) {
+	for try := 1; ; try++ {
+		stored, err = db.appendOnce(reqs)
+		if err == nil || try == appendTries || !retryable(err) {
+			return stored, err
+		}
+	}
+}
+
+func (db *DB) appendOnce(reqs []*request) (stored []int, err error) {
 	ctx := context.Background()
 	tx, done, err := db.beginWrite(ctx)
 	if err != nil {
@@ -191,6 +204,9 @@ func (db *DB) appendTx(reqs []*request) (stored []int, err error) {
 	}
 	defer done()
 	defer tx.Rollback()
+	if err := db.lockTickets(ctx, tx, requestTickets(reqs)); err != nil {
+		return nil, err
+	}
 	stored = make([]int, len(reqs))
 	var touched []string
 	added := make(map[string][]sla.Event)
@@ -214,6 +230,21 @@ func (db *DB) appendTx(reqs []*request) (stored []int, err error) {
 		}
 	}
 	return stored, tx.Commit()
+}
+
+// requestTickets are the tickets reqs have events of.
+func requestTickets(reqs []*request) []string {
+	seen := make(map[string]bool)
+	var keys []string
+	for _, r := range reqs {
+		for _, e := range r.rows {
+			if !seen[e.ticket] {
+				seen[e.ticket] = true
+				keys = append(keys, e.ticket)
+			}
+		}
+	}
+	return keys
 }
 
 // beginWrite begins a transaction on the write connection for a caller that answers a
@@ -244,13 +275,13 @@ func (db *DB) beginWrite(ctx context.Context) (tx *sql.Tx, done func(), err erro
 func insertRequest(ctx context.Context, tx *sql.Tx, r *request) ([]eventRow, error) {
 	received := formatTime(r.received)
 	if r.delivery != "" {
-		_, err := tx.ExecContext(ctx, `INSERT INTO deliveries (source, id, received_at) VALUES (?, ?, ?)`,
-			r.source, r.delivery, received)
-		if constraint(err, sqlite3.ErrConstraintPrimaryKey) {
-			return nil, nil
-		}
+		n, err := affected(tx.ExecContext(ctx, `INSERT INTO deliveries (source, id, received_at) VALUES (?, ?, ?)
+			ON CONFLICT DO NOTHING`, r.source, r.delivery, received))
 		if err != nil {
 			return nil, fmt.Errorf("delivery %s: %w", r.delivery, err)
+		}
+		if n == 0 {
+			return nil, nil
 		}
 	}
 	var rows []eventRow
@@ -272,13 +303,10 @@ func insertEvent(ctx context.Context, tx *sql.Tx, source, received string, e eve
 	if e.id != "" {
 		id = e.id
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO events (ticket, at, type, event_id, source, body, received_at, tier)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.ticket, e.at, e.typ, id, source, e.body, received, e.tier)
-	switch {
-	case constraint(err, sqlite3.ErrConstraintUnique):
-		return false, nil
-	case err != nil:
+	n, err := affected(tx.ExecContext(ctx, `INSERT INTO events (ticket, at, type, event_id, source, body, received_at, tier)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, e.ticket, e.at, e.typ, id, source, e.body, received, e.tier))
+	if err != nil {
 		return false, fmt.Errorf("event %s %s: %w", e.ticket, e.typ, err)
 	}
-	return true, nil
+	return n == 1, nil
 }

@@ -246,7 +246,7 @@ func TestConcurrentAppends(t *testing.T) {
 func TestReopen(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "magda.db")
-	db, err := storage.Open(path, storage.Options{Derive: derive})
+	db, err := storage.Open(storage.StoreFor(t, path), storage.Options{Derive: derive})
 	if err != nil {
 		t.Fatal(err)
 	}

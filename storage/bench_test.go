@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/benchfixture"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/pgtest"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/population"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
@@ -33,7 +34,7 @@ var fixture struct {
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := pgtest.Run(m)
 	if fixture.dir != "" {
 		os.RemoveAll(fixture.dir)
 	}

@@ -123,7 +123,7 @@ func (db *DB) CopyFrom(ctx context.Context, src *DB, progress func(CopyProgress)
 		progress(CopyProgress{Table: t.name, Rows: n})
 	}
 	for _, t := range copiedTables {
-		if err := db.continueIDs(ctx, tx, rtx, false, t); err != nil {
+		if err := db.continueIDs(ctx, tx, rtx, src.postgres, t); err != nil {
 			return stats, fmt.Errorf("copy: %s: %w", t.name, err)
 		}
 	}
@@ -273,7 +273,11 @@ func (db *DB) insertRows(ctx context.Context, tx *sql.Tx, t copiedTable, rows []
 	}
 	one := `(` + strings.TrimSuffix(strings.Repeat(`?, `, len(t.cols)), `, `) + `)`
 	var b strings.Builder
-	b.WriteString(`INSERT INTO ` + t.name + ` (` + columnList(t.cols) + `) VALUES `)
+	b.WriteString(`INSERT INTO ` + t.name + ` (` + columnList(t.cols) + `) `)
+	if db.postgres && t.id != "" {
+		b.WriteString(`OVERRIDING SYSTEM VALUE `) // an identity column takes the source's ids
+	}
+	b.WriteString(`VALUES `)
 	args := make([]any, 0, len(rows)*len(t.cols))
 	for i, r := range rows {
 		if i > 0 {
@@ -296,18 +300,30 @@ func (db *DB) continueIDs(ctx context.Context, tx, src *sql.Tx, srcPostgres bool
 	if err := src.QueryRowContext(ctx, `SELECT max(`+t.id+`) FROM `+t.name).Scan(&high); err != nil {
 		return err
 	}
-	if !srcPostgres {
-		var seq sql.NullInt64
+	var seq sql.NullInt64
+	if srcPostgres {
+		var name string
+		if err := src.QueryRowContext(ctx, `SELECT pg_get_serial_sequence(?, ?)`, t.name, t.id).Scan(&name); err != nil {
+			return err
+		}
+		if err := src.QueryRowContext(ctx, `SELECT CASE WHEN is_called THEN last_value END FROM `+name).Scan(&seq); err != nil {
+			return err
+		}
+	} else {
 		err := src.QueryRowContext(ctx, `SELECT seq FROM sqlite_sequence WHERE name = ?`, t.name).Scan(&seq)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		if seq.Valid && seq.Int64 > high.Int64 {
-			high = seq
-		}
+	}
+	if seq.Valid && seq.Int64 > high.Int64 {
+		high = seq
 	}
 	if !high.Valid || high.Int64 == 0 {
 		return nil
+	}
+	if db.postgres {
+		_, err := tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence(?, ?), ?)`, t.name, t.id, high.Int64)
+		return err
 	}
 	// SQLite's AUTOINCREMENT keeps the highest id in sqlite_sequence, which the
 	// inserts with ids moved up to their own highest; a table without AUTOINCREMENT

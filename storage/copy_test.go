@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/pgtest"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/population"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
@@ -202,6 +203,20 @@ func TestCopyFrom(t *testing.T) {
 	highOutbox := fillSource(t, src, 1500)
 	dst := openDB(t)
 	testCopyInto(t, ctx, src, dst, highOutbox)
+}
+
+// TestCopyToPostgres is TestCopyFrom from a SQLite file into an empty PostgreSQL
+// database, as `bot migrate` does: identity ids taken from the source, and their
+// sequences set after them.
+func TestCopyToPostgres(t *testing.T) {
+	src, err := storage.Open(filepath.Join(t.TempDir(), "magda.db"), storage.Options{Derive: derive})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	highOutbox := fillSource(t, src, 1500)
+	dst := openAt(t, pgtest.Database(t), derive)
+	testCopyInto(t, context.Background(), src, dst, highOutbox)
 }
 
 func testCopyInto(t *testing.T, ctx context.Context, src, dst *storage.DB, highOutbox int64) {

@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/sla"
+	"github.com/jackc/pgx/v5"
 	"github.com/mattn/go-sqlite3"
 )
 
@@ -44,10 +46,17 @@ type Options struct {
 	BusyTimeout time.Duration
 }
 
-// DB is the SQLite store. It is safe for concurrent use.
+// DB is the store: a SQLite file, or a PostgreSQL database that several processes on
+// several machines share (issue 16). It is safe for concurrent use.
 type DB struct {
-	// write has a single connection: every write is serialised on it with BEGIN
-	// IMMEDIATE, so a transaction that reads then writes never fails half-way on a lock.
+	// postgres: the store is a PostgreSQL database (Open of a postgres:// DSN).
+	postgres bool
+	// pgConfig is its connection configuration, for the LISTEN connection (WatchOutbox).
+	pgConfig *pgx.ConnConfig
+	// write, on SQLite, has a single connection: every write is serialised on it with
+	// BEGIN IMMEDIATE, so a transaction that reads then writes never fails half-way on a
+	// lock. On PostgreSQL it is a small pool, and the transactions that read then write
+	// lock what they read (lockTickets, FOR UPDATE SKIP LOCKED).
 	write *sql.DB
 	// read is a pool of query-only connections; WAL lets them read while write writes.
 	read   *sql.DB
@@ -130,18 +139,46 @@ func (c connector) Connect(context.Context) (driver.Conn, error) {
 
 func (c connector) Driver() driver.Driver { return sqliteDriver }
 
-// Open opens (creating if needed) the SQLite file at path, applies the pending
-// migrations and starts the writer that group-commits Append calls.
-func Open(path string, opts Options) (*DB, error) {
+// IsPostgres reports whether dsn names a PostgreSQL database (postgres:// or
+// postgresql://) rather than a SQLite file.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open opens the store dsn names: a PostgreSQL database for a postgres:// or
+// postgresql:// URL (IsPostgres), else the SQLite file at that path, created if
+// needed. It applies the pending migrations and starts the writer that group-commits
+// Append calls.
+func Open(dsn string, opts Options) (*DB, error) {
 	if opts.Derive == nil {
 		return nil, errors.New("storage: Options.Derive is required")
-	}
-	if path == "" || path == ":memory:" {
-		return nil, fmt.Errorf("storage: want a file path, not %q (each in-memory connection is its own database)", path)
 	}
 	db := &DB{derive: opts.Derive, apply: opts.Apply, riskAt: opts.RiskAt, tierOf: opts.TierOf, now: opts.Now, reqs: make(chan *request, 1024), stopped: make(chan struct{})}
 	if db.now == nil {
 		db.now = time.Now
+	}
+	busy := opts.BusyTimeout
+	if busy <= 0 {
+		busy = busyTimeout
+	}
+	db.writerWait = 2 * busy
+	var err error
+	if IsPostgres(dsn) {
+		err = db.openPostgres(dsn, busy)
+	} else {
+		err = db.openSQLite(dsn, busy)
+	}
+	if err != nil {
+		return nil, err
+	}
+	go db.writeLoop()
+	return db, nil
+}
+
+// openSQLite opens the file at path.
+func (db *DB) openSQLite(path string, busy time.Duration) error {
+	if path == "" || path == ":memory:" {
+		return fmt.Errorf("storage: want a file path or a postgres:// URL, not %q (each in-memory connection is its own database)", path)
 	}
 	// Durability: journal_mode=WAL with synchronous=FULL. A commit returns once its WAL
 	// frames are written and the WAL file is fsynced, so it survives SIGKILL of the
@@ -150,24 +187,15 @@ func Open(path string, opts Options) (*DB, error) {
 	// last commits on power loss. The price of FULL is one fsync per commit: a lone
 	// caller waits for it, concurrent callers share it through group commit
 	// (BenchmarkAppend).
-	busy := opts.BusyTimeout
-	if busy <= 0 {
-		busy = busyTimeout
-	}
-	db.writerWait = 2 * busy
 	db.write = sql.OpenDB(connector{dsn: dsnBusy(path, url.Values{
 		"_journal_mode": {"WAL"}, "_synchronous": {"FULL"}, "_txlock": {"immediate"},
 	}, busy), pragma: writePragmas})
 	db.write.SetMaxOpenConns(1)
 	db.write.SetConnMaxLifetime(0)
 	db.write.SetConnMaxIdleTime(0)
-	if err := db.migrate(context.Background()); err != nil {
+	if err := db.setUp(); err != nil {
 		db.write.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	if err := db.loadGeneration(context.Background()); err != nil {
-		db.write.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return fmt.Errorf("open %s: %w", path, err)
 	}
 	// The read connections open after the write one has set WAL mode on the file.
 	db.read = sql.OpenDB(connector{
@@ -177,8 +205,15 @@ func Open(path string, opts Options) (*DB, error) {
 	n := max(4, 2*runtime.NumCPU())
 	db.read.SetMaxOpenConns(n)
 	db.read.SetMaxIdleConns(n)
-	go db.writeLoop()
-	return db, nil
+	return nil
+}
+
+// setUp applies the migrations and reads the generation, on the write connection.
+func (db *DB) setUp() error {
+	if err := db.migrate(context.Background()); err != nil {
+		return err
+	}
+	return db.loadGeneration(context.Background())
 }
 
 // Close waits for the Append calls already accepted to commit, then closes the file.

@@ -77,8 +77,10 @@ func (db *DB) Claim(ctx context.Context, owner string, now time.Time, lease time
 	ms := now.UnixMilli()
 	var tried sql.NullInt64
 	// BEGIN IMMEDIATE (the write connection's) makes the read and the update one step
-	// for every process on the file.
-	err = tx.QueryRowContext(ctx, claimQuery, ms, string(platforms), string(closed)).Scan(&d.ID, &tried)
+	// for every process on the file; on PostgreSQL the row is locked as it is read, and
+	// a row another process is claiming is passed over for the next.
+	err = tx.QueryRowContext(ctx, db.pick(claimQuery, claimQuery+` FOR UPDATE OF o SKIP LOCKED`),
+		ms, string(platforms), string(closed)).Scan(&d.ID, &tried)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Delivery{}, false, nil
 	}
@@ -174,7 +176,8 @@ func (db *DB) MarkFailed(ctx context.Context, id int64, owner string, f Failure)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO holds (platform, channel, until_ms)
 			SELECT platform, `+channel+`, ? FROM outbox WHERE id = ?
-		ON CONFLICT (platform, channel) DO UPDATE SET until_ms = max(until_ms, excluded.until_ms)`,
+		ON CONFLICT (platform, channel) DO UPDATE SET until_ms =
+			CASE WHEN excluded.until_ms > holds.until_ms THEN excluded.until_ms ELSE holds.until_ms END`,
 		f.Next.UnixMilli(), id); err != nil {
 		return fmt.Errorf("outbox %d: hold: %w", id, err)
 	}
@@ -207,7 +210,7 @@ func (db *DB) Deliveries(ctx context.Context, state string) ([]Delivery, error) 
 		return nil, fmt.Errorf("deliveries: %w", err)
 	}
 	defer tx.Rollback()
-	where, args := "1", []any(nil)
+	where, args := "true", []any(nil)
 	if state != "" {
 		where, args = "o.state = ?", []any{state}
 	}

@@ -3,9 +3,14 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"syscall"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/mattn/go-sqlite3"
 )
 
@@ -19,13 +24,6 @@ var (
 
 func invalid(format string, a ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, a...))
-}
-
-// constraint reports whether err is the SQLite constraint violation code (by its
-// extended code, never by the message).
-func constraint(err error, code sqlite3.ErrNoExtended) bool {
-	var se sqlite3.Error
-	return errors.As(err, &se) && se.ExtendedCode == code
 }
 
 // ErrUnavailable marks a failure of the store itself rather than of the input: the
@@ -58,10 +56,8 @@ var unavailableCodes = []sqlite3.ErrNo{
 // result code, never by the message. A caller that gives up (context.Canceled) is not
 // the store failing, and an ErrInvalid never is: that stays the sender's 400.
 //
-// Another backend adds its own failures here and nowhere else: a PostgreSQL store
-// would wrap its connection errors (pgconn's connect errors, SQLSTATE classes 08 and
-// 57P, a serialization retry given up) with ErrUnavailable, or add a case for them
-// below, so that every handler keeps its one check.
+// PostgreSQL's failures of the same kind are pgUnavailable's: every handler keeps its
+// one check whatever the backend.
 func Unavailable(err error) bool {
 	if err == nil || errors.Is(err, ErrInvalid) {
 		return false
@@ -79,5 +75,39 @@ func Unavailable(err error) bool {
 			}
 		}
 	}
+	return pgUnavailable(err)
+}
+
+// pgUnavailable reports whether err is a PostgreSQL server that cannot answer now
+// rather than a statement it refused: no connection (refused, reset, timed out, closed
+// under us, database/sql's bad connection), or a server error of SQLSTATE class 08
+// (connection exception), 53 (insufficient resources), 57 (operator intervention: a
+// shutdown or restart), 58 (system error), 40 (a deadlock or serialization failure
+// the caller may retry), or 55P03 (a lock not granted within lock_timeout, as SQLite's
+// busy timeout).
+func pgUnavailable(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code[:2] {
+		case "08", "53", "57", "58", "40":
+			return true
+		}
+		return pe.Code == "55P03"
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	switch {
+	case errors.As(err, &ce), errors.As(err, &ne), pgconn.Timeout(err), pgconn.SafeToRetry(err),
+		errors.Is(err, driver.ErrBadConn), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
+		return true
+	}
 	return false
+}
+
+// retryable reports whether err is PostgreSQL ending a transaction that may simply be
+// run again: a deadlock detected (40P01) or a serialization failure (40001).
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }

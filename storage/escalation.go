@@ -85,15 +85,19 @@ func (db *DB) AnnounceEscalations(ctx context.Context, decide func(sla.Ticket, E
 	return added, nil
 }
 
+const announceQuery = `SELECT e.id, e.ticket, e.level, e.actor, e.reason, e.at, t.data
+	FROM escalations e JOIN tickets t ON t.key = e.ticket
+	WHERE e.announced = 0 ORDER BY e.id LIMIT ?`
+
 func (db *DB) announceSome(ctx context.Context, decide func(sla.Ticket, Escalation) []Notification) (n, added int, err error) {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, 0, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT e.id, e.ticket, e.level, e.actor, e.reason, e.at, t.data
-		FROM escalations e JOIN tickets t ON t.key = e.ticket
-		WHERE e.announced = 0 ORDER BY e.id LIMIT ?`, announceChunk)
+	// On PostgreSQL the steps are locked as they are read, and those another process is
+	// announcing are passed over.
+	rows, err := tx.QueryContext(ctx, db.pick(announceQuery, announceQuery+` FOR UPDATE OF e SKIP LOCKED`), announceChunk)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -126,7 +130,7 @@ func (db *DB) announceSome(ctx context.Context, decide func(sla.Ticket, Escalati
 	now := db.now()
 	for _, s := range steps {
 		for _, nt := range decide(s.t, s.e) {
-			ok, err := insertNotification(ctx, tx, nt, now)
+			ok, err := db.insertNotification(ctx, tx, nt, now)
 			if err != nil {
 				return 0, 0, err
 			}

@@ -124,7 +124,7 @@ func TestTierKeptForLife_R1_1(t *testing.T) {
 		return func(c string) (sla.Tier, bool) { t, ok := m[c]; return t, ok }
 	}
 	before := map[string]sla.Tier{"agency-x": sla.Dedicated}
-	db, err := storage.Open(path, storage.Options{Derive: deriveWith(before), TierOf: tiers(before)})
+	db, err := storage.Open(storage.StoreFor(t, path), storage.Options{Derive: deriveWith(before), TierOf: tiers(before)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestTierKeptForLife_R1_1(t *testing.T) {
 		"tier changed":     {"agency-x": sla.Standard},
 		"customer removed": {},
 	} {
-		db, err := storage.Open(path, storage.Options{Derive: deriveWith(now), TierOf: tiers(now)})
+		db, err := storage.Open(storage.StoreFor(t, path), storage.Options{Derive: deriveWith(now), TierOf: tiers(now)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -153,7 +153,7 @@ func TestTierKeptForLife_R1_1(t *testing.T) {
 
 	// A ticket created after the change takes the new tier.
 	after := map[string]sla.Tier{"agency-x": sla.Standard}
-	db, err = storage.Open(path, storage.Options{Derive: deriveWith(after), TierOf: tiers(after)})
+	db, err = storage.Open(storage.StoreFor(t, path), storage.Options{Derive: deriveWith(after), TierOf: tiers(after)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,7 +34,7 @@ var sameInstant = cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })
 
 func openAt(t testing.TB, path string, d func([]sla.Event) sla.Ticket) *storage.DB {
 	t.Helper()
-	db, err := storage.Open(path, storage.Options{Derive: d})
+	db, err := storage.Open(storage.StoreFor(t, path), storage.Options{Derive: d})
 	if err != nil {
 		t.Fatal(err)
 	}

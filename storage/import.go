@@ -57,10 +57,12 @@ func (db *DB) Import(ctx context.Context, source string, tickets iter.Seq[[]sla.
 	// A bulk load touches index pages all over the file: a large page cache on the
 	// writer for the time of the import keeps them in memory instead of reading them
 	// back at every commit.
-	if _, err := db.write.ExecContext(ctx, `PRAGMA cache_size = -`+fmt.Sprint(importCacheKiB)); err != nil {
-		return stats, fmt.Errorf("import: %w", err)
+	if !db.postgres {
+		if _, err := db.write.ExecContext(ctx, `PRAGMA cache_size = -`+fmt.Sprint(importCacheKiB)); err != nil {
+			return stats, fmt.Errorf("import: %w", err)
+		}
+		defer db.write.ExecContext(context.Background(), `PRAGMA cache_size = -2000`)
 	}
-	defer db.write.ExecContext(context.Background(), `PRAGMA cache_size = -2000`)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	queue := db.prepareAll(ctx, source, tickets)
@@ -215,6 +217,9 @@ func (db *DB) prepare(source string, p *preparedTicket) {
 // statement, a cost paid millions of times over in a bulk load.
 func (db *DB) importTicket(tx *sql.Tx, source string, p *preparedTicket) (stored int, err error) {
 	ctx := context.Background()
+	if err := db.lockTickets(ctx, tx, []string{p.key}); err != nil {
+		return 0, err
+	}
 	var existed bool
 	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM events WHERE ticket = ?)`, p.key).Scan(&existed); err != nil {
 		return 0, err

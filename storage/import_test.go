@@ -31,7 +31,7 @@ func importPopulation(n int) population.Options {
 // the at-risk instant stored, a fixed clock.
 func openImport(t testing.TB, path string) *storage.DB {
 	t.Helper()
-	db, err := storage.Open(path, storage.Options{
+	db, err := storage.Open(storage.StoreFor(t, path), storage.Options{
 		Derive: derive, RiskAt: earliestRisk, Now: func() time.Time { return importNow },
 		TierOf: func(c string) (sla.Tier, bool) { tier, ok := customers[c]; return tier, ok },
 	})
@@ -50,11 +50,7 @@ func dump(t *testing.T, db *storage.DB, path string) map[string][]string {
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	c, err := sql.Open("sqlite3", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := storage.RawStore(t, storage.StoreFor(t, path))
 	queries := map[string]string{
 		"tickets":     `SELECT * FROM tickets ORDER BY key`,
 		"events":      `SELECT ticket, at, type, event_id, source, body, tier FROM events ORDER BY ticket, seq`,

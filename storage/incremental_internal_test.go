@@ -27,7 +27,7 @@ func TestUpdateTicketWritesWhatUpsertWrites_R5(t *testing.T) {
 	derive := func(evs []sla.Event) sla.Ticket { return sla.Replay(evs, tierOf, testCals) }
 	riskAt := func(tk sla.Ticket) time.Time { return tk.Resolution.RiskAt(testCals.For(tk.Tier), 0.5) }
 	open := func(apply func(sla.Ticket, sla.Event) (sla.Ticket, bool)) *DB {
-		db, err := Open(filepath.Join(t.TempDir(), "magda.db"), Options{Derive: derive, Apply: apply, RiskAt: riskAt,
+		db, err := Open(StoreFor(t, filepath.Join(t.TempDir(), "magda.db")), Options{Derive: derive, Apply: apply, RiskAt: riskAt,
 			Now: func() time.Time { return time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC) }})
 		if err != nil {
 			t.Fatal(err)
@@ -121,7 +121,7 @@ func dump(t *testing.T, db *DB, query string) [][]any {
 // and takes each back once the re-derive has rewritten it.
 func TestCurrentRowsLeavesOutStaleStates(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(filepath.Join(t.TempDir(), "magda.db"), Options{Derive: replay})
+	db, err := Open(StoreFor(t, filepath.Join(t.TempDir(), "magda.db")), Options{Derive: replay})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,7 @@ func countingAdvance(n *atomic.Int64) func(sla.Ticket, sla.Event) (sla.Ticket, b
 
 func openWith(t testing.TB, path string, opts storage.Options) *storage.DB {
 	t.Helper()
-	db, err := storage.Open(path, opts)
+	db, err := storage.Open(storage.StoreFor(t, path), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestAppendApplyPanicFailsThatCallOnly(t *testing.T) {
 func storeLives(t *testing.T, path string, n int) []sla.Event {
 	t.Helper()
 	evs := lives(n)
-	db, err := storage.Open(path, storage.Options{Derive: derive, Apply: advance})
+	db, err := storage.Open(storage.StoreFor(t, path), storage.Options{Derive: derive, Apply: advance})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,7 +264,7 @@ func TestBackgroundRederiveResumesAfterRestart(t *testing.T) {
 		}
 		return moved(es)
 	}
-	db, err := storage.Open(path, storage.Options{Derive: slow, Apply: advance})
+	db, err := storage.Open(storage.StoreFor(t, path), storage.Options{Derive: slow, Apply: advance})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,6 +42,7 @@ func appliedMigrations(t *testing.T, db *DB) []string {
 }
 
 func TestMigrations(t *testing.T) {
+	SQLiteOnly(t, "its pragmas and migration files")
 	files, err := fs.Glob(migrations, "migrations/*.sql")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("embedded migrations: %v, %v", files, err)
@@ -58,7 +59,7 @@ func TestMigrations(t *testing.T) {
 
 	path := filepath.Join(t.TempDir(), "magda.db")
 	for round := range 3 { // a fresh file, then two reopenings
-		db, err := Open(path, Options{Derive: replay})
+		db, err := Open(StoreFor(t, path), Options{Derive: replay})
 		if err != nil {
 			t.Fatalf("open %d: %v", round, err)
 		}
@@ -101,7 +102,7 @@ func newRequest(t *testing.T, key string) *request {
 // the others are stored once.
 func TestCommitFallsBackPerCall(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(filepath.Join(t.TempDir(), "magda.db"), Options{Derive: replay})
+	db, err := Open(StoreFor(t, filepath.Join(t.TempDir(), "magda.db")), Options{Derive: replay})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +130,8 @@ func TestCommitFallsBackPerCall(t *testing.T) {
 
 // The query plans use the indexes built for them.
 func TestQueryPlans(t *testing.T) {
-	db, err := Open(filepath.Join(t.TempDir(), "magda.db"), Options{Derive: replay})
+	SQLiteOnly(t, "EXPLAIN QUERY PLAN")
+	db, err := Open(StoreFor(t, filepath.Join(t.TempDir(), "magda.db")), Options{Derive: replay})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ const killChildEnv = "STORAGE_KILL_CHILD_DB"
 // Append returned nil, kills it with SIGKILL mid-stream, and checks that every reported
 // ticket is in the file: a nil from Append means committed.
 func TestAppendSurvivesKill(t *testing.T) {
+	storage.SQLiteOnly(t, "the file after SIGKILL of its writer (PostgreSQL: the replicas test in cmd/bot)")
 	if path := os.Getenv(killChildEnv); path != "" {
 		appendForever(path)
 		return

@@ -16,7 +16,7 @@ func (db *DB) LinkSecret(ctx context.Context) ([]byte, error) {
 	if _, err := rand.Read(fresh); err != nil {
 		return nil, fmt.Errorf("link secret: %w", err)
 	}
-	if _, err := db.write.ExecContext(ctx, `INSERT OR IGNORE INTO meta (key, value) VALUES ('link_secret', ?)`,
+	if _, err := db.write.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('link_secret', ?) ON CONFLICT DO NOTHING`,
 		hex.EncodeToString(fresh)); err != nil {
 		return nil, fmt.Errorf("link secret: %w", err)
 	}

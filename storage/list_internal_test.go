@@ -15,7 +15,8 @@ import (
 // reads an index of migration 0010 in the lists' order (issue 15): no scan of the
 // table, and no sort but the bounded one of the few urgent tickets.
 func TestListPlans(t *testing.T) {
-	db, err := Open(filepath.Join(t.TempDir(), "magda.db"), Options{Derive: replay})
+	SQLiteOnly(t, "EXPLAIN QUERY PLAN")
+	db, err := Open(StoreFor(t, filepath.Join(t.TempDir(), "magda.db")), Options{Derive: replay})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,9 +65,10 @@ func TestListPlans(t *testing.T) {
 // TestMigration0010Counts: on a file with tickets, migration 0010 fills the counts its
 // triggers keep from then on, equal to counting the tickets themselves.
 func TestMigration0010Counts(t *testing.T) {
+	SQLiteOnly(t, "an upgrade through SQLite's migrations")
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "magda.db")
-	db, err := Open(path, Options{Derive: replay})
+	db, err := Open(StoreFor(t, path), Options{Derive: replay})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +96,7 @@ func TestMigration0010Counts(t *testing.T) {
 		}
 	}
 	db.Close()
-	if db, err = Open(path, Options{Derive: replay}); err != nil {
+	if db, err = Open(StoreFor(t, path), Options{Derive: replay}); err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()

@@ -79,7 +79,7 @@ func TestList_R3_1_R3_5_R5_3(t *testing.T) {
 	} {
 		t.Run(fmt.Sprint(tt.n, "@", tt.now.Format(time.DateTime)), func(t *testing.T) {
 			ctx := context.Background()
-			db, err := storage.Open(filepath.Join(t.TempDir(), "magda.db"), storage.Options{Derive: derive, RiskAt: earliestRisk})
+			db, err := storage.Open(storage.StoreFor(t, filepath.Join(t.TempDir(), "magda.db")), storage.Options{Derive: derive, RiskAt: earliestRisk})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -204,7 +204,7 @@ func withPriority(e sla.Event, p sla.Priority) sla.Event {
 
 func openAtRisk(t *testing.T) *storage.DB {
 	t.Helper()
-	db, err := storage.Open(filepath.Join(t.TempDir(), "magda.db"), storage.Options{Derive: derive, RiskAt: earliestRisk})
+	db, err := storage.Open(storage.StoreFor(t, filepath.Join(t.TempDir(), "magda.db")), storage.Options{Derive: derive, RiskAt: earliestRisk})
 	if err != nil {
 		t.Fatal(err)
 	}

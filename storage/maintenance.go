@@ -31,7 +31,9 @@ func (db *DB) SaveMaintenances(ctx context.Context, ms []ScheduledMaintenance) (
 			VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, starts_at = excluded.starts_at,
 				ends_at = excluded.ends_at, url = excluded.url
-			WHERE (name, starts_at, ends_at, url) IS NOT (excluded.name, excluded.starts_at, excluded.ends_at, excluded.url)`,
+			WHERE (scheduled_maintenances.name, scheduled_maintenances.starts_at,
+				scheduled_maintenances.ends_at, scheduled_maintenances.url)
+				IS DISTINCT FROM (excluded.name, excluded.starts_at, excluded.ends_at, excluded.url)`,
 			m.ID, m.Name, formatTime(m.Start), formatTime(m.End), m.URL)
 		if err != nil {
 			return 0, fmt.Errorf("maintenances: %s: %w", m.ID, err)

@@ -13,37 +13,59 @@ import (
 
 // migrations are applied in file-name order, each in its own transaction, and recorded
 // in the migrations table. A file never changes once it has landed: a change to the
-// schema is a new file.
+// schema is a new file. SQLite's are migrations/*.sql; PostgreSQL's, in
+// migrations/postgres/, begin with SQLite's schema after 0011 as one file, and each
+// later SQLite migration has its twin there (TestPostgresSchemaMirrorsNewestMigration).
 //
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql migrations/postgres/*.sql
 var migrations embed.FS
+
+// migrationsDir is the folder of the store's backend.
+func (db *DB) migrationsDir() string { return db.pick("migrations", "migrations/postgres") }
 
 var migrationName = regexp.MustCompile(`^[0-9]{4}_[a-z0-9_]+\.sql$`)
 
 // migrate applies the migrations that the file has not seen yet.
 func (db *DB) migrate(ctx context.Context) error {
-	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (
-		name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+	if err := db.migrationsTable(ctx); err != nil {
 		return fmt.Errorf("migrations table: %w", err)
 	}
 	if err := db.refuseNewer(ctx); err != nil {
 		return err
 	}
-	names, err := migrationNames()
+	names, err := migrationNames(db.migrationsDir())
 	if err != nil {
 		return err
 	}
 	for _, name := range names {
-		if err := db.migrateOne(ctx, "migrations/"+name); err != nil {
+		if err := db.migrateOne(ctx, name); err != nil {
 			return fmt.Errorf("migration %s: %w", name, err)
 		}
 	}
 	return nil
 }
 
-// migrationNames are the embedded migrations' file names, in order.
-func migrationNames() ([]string, error) {
-	paths, err := fs.Glob(migrations, "migrations/*.sql")
+// migrationsTable creates the table of applied migrations, once for every process
+// opening the store at once.
+func (db *DB) migrationsTable(ctx context.Context) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := db.lockMigrations(ctx, tx); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (
+		name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// migrationNames are the file names of the embedded migrations in dir, in order.
+func migrationNames(dir string) ([]string, error) {
+	paths, err := fs.Glob(migrations, dir+"/*.sql")
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +81,7 @@ func migrationNames() ([]string, error) {
 // the newer tables' rules and could break them (an upgrade is undone by restoring the
 // backup taken before it, not by starting the old binary).
 func (db *DB) refuseNewer(ctx context.Context) error {
-	known, err := migrationNames()
+	known, err := migrationNames(db.migrationsDir())
 	if err != nil {
 		return err
 	}
@@ -75,9 +97,9 @@ func (db *DB) refuseNewer(ctx context.Context) error {
 }
 
 // migrateOne applies one migration unless it already has been; checking inside the
-// write transaction makes two processes opening the same file at once apply it once.
-func (db *DB) migrateOne(ctx context.Context, path string) error {
-	name := path[len("migrations/"):]
+// write transaction (on PostgreSQL, after taking the migrations' lock) makes two
+// processes opening the same store at once apply it once.
+func (db *DB) migrateOne(ctx context.Context, name string) error {
 	if !migrationName.MatchString(name) {
 		return fmt.Errorf("name must look like 0001_init.sql")
 	}
@@ -86,15 +108,18 @@ func (db *DB) migrateOne(ctx context.Context, path string) error {
 		return err
 	}
 	defer tx.Rollback()
+	if err := db.lockMigrations(ctx, tx); err != nil {
+		return err
+	}
 	applied, err := isApplied(ctx, tx, name)
 	if err != nil || applied {
 		return err
 	}
-	body, err := migrations.ReadFile(path)
+	body, err := migrations.ReadFile(db.migrationsDir() + "/" + name)
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+	if _, err := tx.ExecContext(raw(ctx), string(body)); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`,
@@ -116,7 +141,7 @@ func isApplied(ctx context.Context, tx *sql.Tx, name string) (bool, error) {
 // re-derives every ticket once, in the background, and the columns Append compares
 // before it updates (updateTicket) are those this binary writes.
 func Schema() string {
-	names, err := migrationNames()
+	names, err := migrationNames("migrations")
 	if err != nil || len(names) == 0 {
 		return ""
 	}

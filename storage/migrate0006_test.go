@@ -21,7 +21,7 @@ func TestMigration0006_R1_1_R7(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, m := range []string{"0001_init", "0002_risk_meta", "0003_outbox", "0004_references", "0005_running_index"} {
-		if err := old.migrateOne(ctx, "migrations/"+m+".sql"); err != nil {
+		if err := old.migrateOne(ctx, m+".sql"); err != nil {
 			t.Fatalf("%s: %v", m, err)
 		}
 	}

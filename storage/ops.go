@@ -19,7 +19,14 @@ import (
 // is written beside path and renamed into place only once it passed `PRAGMA
 // integrity_check`, so path is either a whole good copy or absent. An existing path is
 // refused: a backup never overwrites.
+//
+// A PostgreSQL store is backed up with the server's own tools (pg_dump, a base backup
+// with WAL archiving), which the operator of a shared server already runs: Backup
+// refuses it as ErrInvalid.
 func (db *DB) Backup(ctx context.Context, path string) error {
+	if db.postgres {
+		return invalid("backup: the store is PostgreSQL: back it up with pg_dump or the server's base backups; bot backup copies a SQLite file")
+	}
 	if _, err := os.Lstat(path); err == nil {
 		return invalid("backup: %s exists; name a new file", path)
 	}
@@ -87,7 +94,23 @@ func integrity(c *sqlite3.SQLiteConn) error {
 }
 
 // IntegrityCheck runs `PRAGMA integrity_check` on the database: nil when it is sound.
+//
+// On PostgreSQL, whose server checks its own pages, it looks for an index of the
+// store's tables that the server marked invalid (a CREATE INDEX that failed half way).
 func (db *DB) IntegrityCheck(ctx context.Context) error {
+	if db.postgres {
+		var bad string
+		err := db.read.QueryRowContext(ctx, `SELECT coalesce(string_agg(c.relname, ', '), '') FROM pg_index i
+			JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+			WHERE n.nspname = current_schema() AND NOT i.indisvalid`).Scan(&bad)
+		switch {
+		case err != nil:
+			return fmt.Errorf("integrity check: %w", err)
+		case bad != "":
+			return fmt.Errorf("integrity check: invalid indexes: %s", bad)
+		}
+		return nil
+	}
 	var s string
 	if err := db.read.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&s); err != nil {
 		return fmt.Errorf("integrity_check: %w", err)
@@ -102,7 +125,8 @@ func (db *DB) IntegrityCheck(ctx context.Context) error {
 // magda_db_size_bytes.
 func (db *DB) Size(ctx context.Context) (int64, error) {
 	var n int64
-	err := db.read.QueryRowContext(ctx, `SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()`).Scan(&n)
+	err := db.read.QueryRowContext(ctx, db.pick(`SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()`,
+		`SELECT pg_database_size(current_database())`)).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("size: %w", err)
 	}
@@ -173,7 +197,7 @@ func (db *DB) Waiting(ctx context.Context, key string) (int, error) {
 // are not (none after Open). A file with a migration this binary does not know was
 // written by a newer one: Open refuses it.
 func (db *DB) Migrations(ctx context.Context) (applied int, missing []string, err error) {
-	names, err := migrationNames()
+	names, err := migrationNames(db.migrationsDir())
 	if err != nil {
 		return 0, nil, err
 	}

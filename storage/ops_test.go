@@ -2,7 +2,6 @@ package storage_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -20,6 +19,7 @@ import (
 // every event acknowledged before it started and passes integrity_check; the writers
 // are not stopped by it.
 func TestBackupUnderWriteLoad(t *testing.T) {
+	storage.SQLiteOnly(t, "the online backup of the file")
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	dir := t.TempDir()
@@ -96,7 +96,7 @@ func TestPrune(t *testing.T) {
 	ctx := context.Background()
 	at := dt(2026, 7, 6, 9, 0)
 	clock := at
-	db, err := storage.Open(filepath.Join(t.TempDir(), "magda.db"), storage.Options{Derive: derive, Now: func() time.Time { return clock }})
+	db, err := storage.Open(storage.StoreFor(t, filepath.Join(t.TempDir(), "magda.db")), storage.Options{Derive: derive, Now: func() time.Time { return clock }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,10 +176,10 @@ func TestNewerDatabaseRefused(t *testing.T) {
 	}
 	db.Close()
 	// A newer binary's migration, recorded as it would record it.
-	if err := execFile(path, `INSERT INTO migrations (name, applied_at) VALUES ('9999_future.sql', '2027-01-01T00:00:00.000000000Z')`); err != nil {
+	if err := execFile(t, path, `INSERT INTO migrations (name, applied_at) VALUES ('9999_future.sql', '2027-01-01T00:00:00.000000000Z')`); err != nil {
 		t.Fatal(err)
 	}
-	_, err = storage.Open(path, storage.Options{Derive: derive})
+	_, err = storage.Open(storage.StoreFor(t, path), storage.Options{Derive: derive})
 	if err == nil {
 		t.Fatal("an older binary opened a newer database")
 	}
@@ -189,12 +189,7 @@ func TestNewerDatabaseRefused(t *testing.T) {
 }
 
 // execFile runs stmt on the file at path through its own connection.
-func execFile(path, stmt string) error {
-	c, err := sql.Open("sqlite3", path)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	_, err = c.Exec(stmt)
+func execFile(t *testing.T, path, stmt string) error {
+	_, err := storage.RawStore(t, storage.StoreFor(t, path)).Exec(stmt)
 	return err
 }

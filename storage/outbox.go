@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -99,7 +100,7 @@ func (db *DB) decideDue(ctx context.Context, now time.Time, decide func(Running)
 		return 0, 0, err
 	}
 	defer tx.Rollback()
-	ds, err := queryDue(ctx, tx, now.Unix(), db.generation())
+	ds, err := queryDue(ctx, tx, db.pick(dueQuery, dueQuery+` FOR UPDATE SKIP LOCKED`), now.Unix(), db.generation())
 	if err != nil || len(ds) == 0 {
 		return 0, 0, err
 	}
@@ -115,7 +116,7 @@ func (db *DB) decideDue(ctx context.Context, now time.Time, decide func(Running)
 			var ns []Notification
 			ns, next = decide(d.r)
 			for _, nt := range ns {
-				ok, err := insertNotification(ctx, tx, nt, decided)
+				ok, err := db.insertNotification(ctx, tx, nt, decided)
 				if err != nil {
 					return 0, 0, err
 				}
@@ -168,6 +169,9 @@ const resetChunk = 10_000
 // at-risk share, the update lead, the service windows' closure days). It commits range
 // by range of rows, so Append calls interleave, and returns how many tickets it reset.
 func (db *DB) ResetNotices(ctx context.Context) (reset int, err error) {
+	if db.postgres {
+		return db.resetNoticesByKey(ctx)
+	}
 	var last int64
 	if err := db.write.QueryRowContext(ctx, `SELECT coalesce(max(rowid), 0) FROM tickets`).Scan(&last); err != nil {
 		return 0, fmt.Errorf("reset notices: %w", err)
@@ -185,6 +189,34 @@ func (db *DB) ResetNotices(ctx context.Context) (reset int, err error) {
 		reset += int(n)
 	}
 	return reset, nil
+}
+
+// resetNoticesByKey is ResetNotices on PostgreSQL, which has no rowid: the open tickets
+// in key order, resetChunk a statement, each statement its own transaction.
+func (db *DB) resetNoticesByKey(ctx context.Context) (reset int, err error) {
+	for after := ""; ; {
+		rows, err := db.write.QueryContext(ctx, `UPDATE tickets SET notice_at = 0, digest_at = 0 WHERE key IN
+			(SELECT key FROM tickets WHERE key > ? AND known = 1 AND state <> 'resolved' ORDER BY key LIMIT ?)
+			RETURNING key`, after, resetChunk)
+		if err != nil {
+			return reset, fmt.Errorf("reset notices: %w", err)
+		}
+		n := 0
+		for rows.Next() {
+			var key string
+			if err := rows.Scan(&key); err != nil {
+				rows.Close()
+				return reset, fmt.Errorf("reset notices: %w", err)
+			}
+			after, n = max(after, key), n+1
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return reset, fmt.Errorf("reset notices: %w", err)
+		}
+		if reset += n; n < resetChunk {
+			return reset, nil
+		}
+	}
 }
 
 // ResetNoticesFor resets the notices (ResetNotices) when fingerprint, of the scheduler
@@ -236,7 +268,7 @@ func (db *DB) Enqueue(ctx context.Context, ns ...Notification) (added int, err e
 	defer tx.Rollback()
 	now := db.now()
 	for _, nt := range ns {
-		ok, err := insertNotification(ctx, tx, nt, now)
+		ok, err := db.insertNotification(ctx, tx, nt, now)
 		if err != nil {
 			return 0, fmt.Errorf("enqueue: %w", err)
 		}
@@ -250,7 +282,7 @@ func (db *DB) Enqueue(ctx context.Context, ns ...Notification) (added int, err e
 // insertNotification stores nt and, when its key is new, its messages as pending
 // outbox rows that may be sent from nt.At (now when zero). ok is false when the key was
 // stored before.
-func insertNotification(ctx context.Context, tx *sql.Tx, nt Notification, now time.Time) (ok bool, err error) {
+func (db *DB) insertNotification(ctx context.Context, tx *sql.Tx, nt Notification, now time.Time) (ok bool, err error) {
 	if nt.Kind == "" {
 		return false, invalid("notification of %q has no kind", nt.Ticket)
 	}
@@ -261,17 +293,16 @@ func insertNotification(ctx context.Context, tx *sql.Tx, nt Notification, now ti
 	if nt.Window != "" {
 		window = nt.Window
 	}
-	res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO notifications (ticket, kind, slot, decided_at, service_window)
-		VALUES (?, ?, ?, ?, ?)`, nt.Ticket, nt.Kind, nt.Slot, formatTime(now), window)
-	if err != nil {
+	var id int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO notifications (ticket, kind, slot, decided_at, service_window)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`, nt.Ticket, nt.Kind, nt.Slot, formatTime(now), window).Scan(&id)
+	switch {
+	case errors.Is(err, sql.ErrNoRows): // decided before
+		return false, nil
+	case err != nil:
 		return false, fmt.Errorf("notification %s %s: %w", nt.Ticket, nt.Kind, err)
-	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return false, err
-	}
-	id, err := res.LastInsertId()
-	if err != nil || nt.Messages == nil {
-		return err == nil, err
+	case nt.Messages == nil:
+		return true, nil
 	}
 	msgs, err := nt.Messages()
 	if err != nil {
@@ -282,10 +313,15 @@ func insertNotification(ctx context.Context, tx *sql.Tx, nt Notification, now ti
 		if m.Platform == "" || m.Channel == "" {
 			return false, invalid("notification %s %s: a message without platform or channel", nt.Ticket, nt.Kind)
 		}
-		_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO outbox (notification, platform, channel, body, state, not_before_ms)
-			VALUES (?, ?, ?, ?, 'pending', ?)`, id, m.Platform, m.Channel, m.Body, nowMs)
+		_, err := tx.ExecContext(ctx, `INSERT INTO outbox (notification, platform, channel, body, state, not_before_ms)
+			VALUES (?, ?, ?, ?, 'pending', ?) ON CONFLICT DO NOTHING`, id, m.Platform, m.Channel, m.Body, nowMs)
 		if err != nil {
 			return false, fmt.Errorf("notification %s %s to %s %s: %w", nt.Ticket, nt.Kind, m.Platform, m.Channel, err)
+		}
+	}
+	if len(msgs) > 0 {
+		if err := db.notifyOutbox(ctx, tx); err != nil {
+			return false, fmt.Errorf("notification %s %s: %w", nt.Ticket, nt.Kind, err)
 		}
 	}
 	return true, nil
@@ -310,7 +346,7 @@ func (db *DB) OutboxStart(ctx context.Context, now time.Time) (time.Time, error)
 		return time.Time{}, fmt.Errorf("outbox start: %w", err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO meta (key, value) VALUES ('outbox_start', ?)`,
+	if _, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('outbox_start', ?) ON CONFLICT DO NOTHING`,
 		formatTime(now)); err != nil {
 		return time.Time{}, fmt.Errorf("outbox start: %w", err)
 	}

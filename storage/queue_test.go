@@ -33,7 +33,7 @@ func earliestRisk(t sla.Ticket) time.Time {
 // tiers, all kinds of events, and every span (R3.5 breaches, R5.3 update clocks).
 func TestQueue(t *testing.T) {
 	ctx := context.Background()
-	db, err := storage.Open(filepath.Join(t.TempDir(), "magda.db"), storage.Options{Derive: derive, RiskAt: earliestRisk})
+	db, err := storage.Open(storage.StoreFor(t, filepath.Join(t.TempDir(), "magda.db")), storage.Options{Derive: derive, RiskAt: earliestRisk})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -117,11 +117,11 @@ func (db *DB) Counts(ctx context.Context, now time.Time) ([]Count, error) {
 
 // countsQuery reads only the covering index tickets_not_resolved. ?1 is now in unix
 // seconds; a NULL due (clock not running) is not breached.
-const countsQuery = `SELECT customer, priority, count(*), total(state = 'paused'),
-		total(coalesce(response_due < ?1, 0) + coalesce(resolution_due < ?1, 0)
-			+ coalesce(next_update_due < ?1, 0)),
-		total(coalesce(risk_at <= ?1 AND NOT coalesce(response_due < ?1, 0)
-			AND NOT coalesce(resolution_due < ?1, 0) AND NOT coalesce(next_update_due < ?1, 0), 0))
+const countsQuery = `SELECT customer, priority, count(*), sum(CASE WHEN state = 'paused' THEN 1 ELSE 0 END),
+		sum(CASE WHEN response_due < ?1 THEN 1 ELSE 0 END + CASE WHEN resolution_due < ?1 THEN 1 ELSE 0 END
+			+ CASE WHEN next_update_due < ?1 THEN 1 ELSE 0 END),
+		sum(CASE WHEN risk_at <= ?1 AND NOT coalesce(response_due < ?1, false)
+			AND NOT coalesce(resolution_due < ?1, false) AND NOT coalesce(next_update_due < ?1, false) THEN 1 ELSE 0 END)
 	FROM tickets WHERE known = 1 AND state <> 'resolved'
 	GROUP BY customer, priority ORDER BY customer, priority`
 
@@ -134,11 +134,9 @@ func queryCounts(ctx context.Context, tx *sql.Tx, now int64) ([]Count, error) {
 	var cs []Count
 	for rows.Next() {
 		var c Count
-		var paused, breached, atRisk float64 // total() is a float
-		if err := rows.Scan(&c.Customer, &c.Priority, &c.Open, &paused, &breached, &atRisk); err != nil {
+		if err := rows.Scan(&c.Customer, &c.Priority, &c.Open, &c.Paused, &c.Breached, &c.AtRisk); err != nil {
 			return nil, err
 		}
-		c.Paused, c.Breached, c.AtRisk = int(paused), int(breached), int(atRisk)
 		cs = append(cs, c)
 	}
 	return cs, rows.Err()

@@ -174,6 +174,7 @@ func TestOpenRejects(t *testing.T) {
 }
 
 func TestOpenOddPath(t *testing.T) {
+	storage.SQLiteOnly(t, "file paths")
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "a dir?x=1#y", "magda 100%.db")
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {

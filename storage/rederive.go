@@ -338,6 +338,9 @@ func (db *DB) writeChunk(ctx context.Context, rows []storedRow, out []rederived,
 	for i, r := range rows {
 		keys[i] = r.key
 	}
+	if err := db.lockTickets(ctx, tx, keys); err != nil {
+		return 0, err
+	}
 	now, err := rowsNow(ctx, tx, keys)
 	if err != nil {
 		return 0, err

@@ -40,6 +40,17 @@ const activeQuery = `SELECT key, data, state <> 'resolved' OR unixepoch(data ->>
 	AND unixepoch(data ->> '$.created') < ?2
 	AND (state <> 'resolved' OR unixepoch(data ->> '$.resolved_at') >= ?4)`
 
+// pgActiveQuery is activeQuery on PostgreSQL, whose timestamptz reads the same RFC 3339.
+var pgActiveQuery = `SELECT key, data, state <> 'resolved' OR ` + pgInstant("resolved_at") + ` >= ?3
+	FROM tickets WHERE known = 1 AND customer = ?1
+	AND ` + pgInstant("created") + ` < ?2
+	AND (state <> 'resolved' OR ` + pgInstant("resolved_at") + ` >= ?4)`
+
+// pgInstant is the instant the state keeps under field, in unix seconds.
+func pgInstant(field string) string {
+	return `extract(epoch FROM (data::jsonb ->> '` + field + `')::timestamptz)`
+}
+
 // ActiveTickets gives the tickets of q (R1.2 service reviews), with the events of those
 // still open at q.EventsFrom, in one read transaction.
 func (db *DB) ActiveTickets(ctx context.Context, q ActiveQuery) ([]Active, error) {
@@ -48,7 +59,7 @@ func (db *DB) ActiveTickets(ctx context.Context, q ActiveQuery) ([]Active, error
 		return nil, fmt.Errorf("active tickets: %w", err)
 	}
 	defer tx.Rollback()
-	query := activeQuery
+	query := db.pick(activeQuery, pgActiveQuery)
 	if q.Customer == "" { // every customer: no condition, so one customer's reads its index
 		query = strings.Replace(query, "AND customer = ?1", "AND ?1 = ''", 1)
 	}

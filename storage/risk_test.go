@@ -20,7 +20,7 @@ func riskAt(share float64) func(sla.Ticket) time.Time {
 func TestCountsAtRisk(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "magda.db")
-	db, err := storage.Open(path, storage.Options{Derive: derive, RiskAt: riskAt(0.75)})
+	db, err := storage.Open(storage.StoreFor(t, path), storage.Options{Derive: derive, RiskAt: riskAt(0.75)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func TestCountsAtRisk(t *testing.T) {
 	db.Close()
 
 	// A new at-risk share is a new fingerprint: every ticket is rewritten once.
-	db, err = storage.Open(path, storage.Options{Derive: derive, RiskAt: riskAt(0.5)})
+	db, err = storage.Open(storage.StoreFor(t, path), storage.Options{Derive: derive, RiskAt: riskAt(0.5)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -80,8 +80,11 @@ const dueQuery = `SELECT notice_at, known = 1 AND state <> 'resolved', ` + runni
 const digestQuery = `SELECT ` + runningSelect + ` FROM tickets
 	WHERE digest_at <= ?1 AND known = 1 AND state <> 'resolved'`
 
-func queryDue(ctx context.Context, tx *sql.Tx, now, gen int64) ([]due, error) {
-	rows, err := tx.QueryContext(ctx, dueQuery, now, decideChunk, gen)
+// queryDue reads a chunk with query, dueQuery or (PostgreSQL) dueQuery with its rows
+// locked and those another process holds skipped: two processes' passes then decide on
+// different tickets, and never on one an Append is writing.
+func queryDue(ctx context.Context, tx *sql.Tx, query string, now, gen int64) ([]due, error) {
+	rows, err := tx.QueryContext(ctx, query, now, decideChunk, gen)
 	if err != nil {
 		return nil, err
 	}

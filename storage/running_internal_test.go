@@ -13,8 +13,9 @@ import (
 
 // Migration 0005 fills the clock columns of rows written before 0003 from their JSON.
 func TestRunningBackfill(t *testing.T) {
+	SQLiteOnly(t, "an upgrade through SQLite's migrations")
 	ctx := context.Background()
-	db, err := Open(filepath.Join(t.TempDir(), "magda.db"), Options{Derive: replay})
+	db, err := Open(StoreFor(t, filepath.Join(t.TempDir(), "magda.db")), Options{Derive: replay})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +59,8 @@ func TestRunningBackfill(t *testing.T) {
 
 // The scheduler's and the workers' queries use the indexes built for them.
 func TestOutboxQueryPlans(t *testing.T) {
-	db, err := Open(filepath.Join(t.TempDir(), "magda.db"), Options{Derive: replay})
+	SQLiteOnly(t, "EXPLAIN QUERY PLAN")
+	db, err := Open(StoreFor(t, filepath.Join(t.TempDir(), "magda.db")), Options{Derive: replay})
 	if err != nil {
 		t.Fatal(err)
 	}

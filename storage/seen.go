@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"github.com/mattn/go-sqlite3"
 )
 
 // FirstSeen records that id of source (a Slack Events API event_id, ...) arrived at
@@ -26,13 +24,13 @@ func (db *DB) FirstSeen(ctx context.Context, source, id string, at time.Time, ke
 		source, formatTime(at.Add(-keep))); err != nil {
 		return false, fmt.Errorf("seen %s %s: %w", source, id, err)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO deliveries (source, id, received_at) VALUES (?, ?, ?)`,
-		source, id, formatTime(at))
+	n, err := affected(tx.ExecContext(ctx, `INSERT INTO deliveries (source, id, received_at) VALUES (?, ?, ?)
+		ON CONFLICT DO NOTHING`, source, id, formatTime(at)))
 	switch {
-	case constraint(err, sqlite3.ErrConstraintPrimaryKey):
-		return false, nil
 	case err != nil:
 		return false, fmt.Errorf("seen %s %s: %w", source, id, err)
+	case n == 0:
+		return false, nil
 	}
 	return true, tx.Commit()
 }

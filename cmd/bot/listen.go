@@ -59,7 +59,7 @@ func (l listeners) close() {
 // where its metrics are, its connection and body limits, then each integration. The
 // metrics line always comes second: the tests read it.
 func (l listeners) print(log *slog.Logger, s settings, config string, lim limits, w *wiring) {
-	log.Info("listening", "url", "http://"+l.public.Addr().String(), "database", shownDB(s.db), "configuration", config, "version", version)
+	log.Info("listening", "url", "http://"+l.public.Addr().String(), "database", redactDSN(s.db), "configuration", config, "version", version)
 	if l.ops != nil {
 		log.Info("metrics", "url", "http://"+l.ops.Addr().String()+"/metrics", "also", "/healthz /readyz", "setting", "MAGDA_METRICS_ADDR")
 	} else {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"strings"
 	"time"
 
@@ -39,8 +38,8 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 		return usagef("migrate: --from is required (the bot's SQLite file, e.g. ./magda.db)")
 	case *to == "":
 		return usagef("migrate: --to is required (the empty database, e.g. postgres://magda@db.example.org/magda)")
-	case isPostgres(*from):
-		return usagef("migrate: --from %s is a PostgreSQL database; migrate copies a SQLite file", shownDB(*from))
+	case storage.IsPostgres(*from):
+		return usagef("migrate: --from %s is a PostgreSQL database; migrate copies a SQLite file", redactDSN(*from))
 	case *from == *to:
 		return usagef("migrate: --from and --to are the same file")
 	}
@@ -49,7 +48,7 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 	} else if err != nil {
 		return usagef("migrate: --from %s", strings.TrimPrefix(err.Error(), storage.ErrInvalid.Error()+": "))
 	}
-	if !isPostgres(*to) {
+	if !storage.IsPostgres(*to) {
 		if err := storage.Probe(ctx, *to); errors.Is(err, storage.ErrInvalid) {
 			return usagef("migrate: --to %s", strings.TrimPrefix(err.Error(), storage.ErrInvalid.Error()+": "))
 		}
@@ -73,7 +72,7 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 	if _, err := dst.db.Reconfigure(ctx, fingerprint(dst.cfg)); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "migrating %s to %s\n", *from, shownDB(*to))
+	fmt.Fprintf(stdout, "migrating %s to %s\n", *from, redactDSN(*to))
 	start, next := time.Now(), migrateProgressEvery
 	stats, err := dst.db.CopyFrom(ctx, src.db, func(p storage.CopyProgress) {
 		for p.Table == "events" && p.Tickets >= next {
@@ -95,7 +94,7 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 		}
 	}
 	fmt.Fprintf(stdout, "migrated %d tickets, %d events from %s to %s in %s\n",
-		tickets, events, *from, shownDB(*to), time.Since(start).Round(time.Second))
+		tickets, events, *from, redactDSN(*to), time.Since(start).Round(time.Second))
 	return nil
 }
 
@@ -103,28 +102,7 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 func copyRefused(err error, to string) error {
 	if errors.Is(err, storage.ErrInvalid) {
 		msg := strings.TrimPrefix(err.Error(), "copy: ")
-		return usagef("migrate: --to %s: %s", shownDB(to), strings.TrimPrefix(msg, storage.ErrInvalid.Error()+": "))
+		return usagef("migrate: --to %s: %s", redactDSN(to), strings.TrimPrefix(msg, storage.ErrInvalid.Error()+": "))
 	}
 	return err
-}
-
-// isPostgres tells a PostgreSQL DSN from a SQLite file, as storage.Open does.
-func isPostgres(db string) bool {
-	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
-}
-
-// shownDB is a database as output and logs may name it: a DSN without its password.
-func shownDB(db string) string {
-	if !isPostgres(db) {
-		return db
-	}
-	u, err := url.Parse(db)
-	if err != nil {
-		return "a PostgreSQL DSN that does not parse"
-	}
-	if q := u.Query(); q.Has("password") {
-		q.Set("password", "xxxxx")
-		u.RawQuery = q.Encode()
-	}
-	return u.Redacted()
 }

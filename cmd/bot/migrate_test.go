@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/pgtest"
 )
 
 // TestMigrateBadInput: a missing flag, a --from that is not there or not a database, a
@@ -91,9 +94,33 @@ func TestMigrateEndToEnd(t *testing.T) {
 	migrateEndToEnd(t, src, dst)
 }
 
+// TestMigrateToPostgres is TestMigrateEndToEnd into an empty PostgreSQL database, as
+// the README's steps do: `bot tickets`, `bot ticket` and `bot check` take the DSN for
+// --db, and no output shows its password.
+func TestMigrateToPostgres(t *testing.T) {
+	dsn := pgtest.Database(t)
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	password, ok := u.User.Password()
+	if !ok || password == "" {
+		t.Fatalf("the test's DSN has no password to hide")
+	}
+	out := migrateEndToEnd(t, filepath.Join(t.TempDir(), "magda.db"), dsn)
+	var check bytes.Buffer
+	err = run(context.Background(), []string{"check", "--db", dsn}, env(nil), &check)
+	if !strings.Contains(check.String(), "database") || !strings.Contains(check.String(), redactDSN(dsn)+": ") {
+		t.Errorf("bot check on the DSN (%v):\n%s", err, check.String())
+	}
+	if strings.Contains(out+check.String(), password) {
+		t.Errorf("the output shows the DSN's password:\n%s%s", out, check.String())
+	}
+}
+
 // migrateEndToEnd migrates a seeded src into the empty dst and checks what the
-// commands give on both.
-func migrateEndToEnd(t *testing.T, src, dst string) {
+// commands give on both; it gives what migrate printed.
+func migrateEndToEnd(t *testing.T, src, dst string) string {
 	t.Helper()
 	ctx := context.Background()
 	if err := run(ctx, []string{"seed", "--tickets", "2000", "--db", src, "--now", seedNow}, env(nil), &bytes.Buffer{}); err != nil {
@@ -106,7 +133,7 @@ func migrateEndToEnd(t *testing.T, src, dst string) {
 	if err := run(ctx, []string{"migrate", "--from", src, "--to", dst}, env(nil), &out); err != nil {
 		t.Fatal(err)
 	}
-	shown := shownDB(dst)
+	shown := redactDSN(dst)
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	if lines[0] != "migrating "+src+" to "+shown {
 		t.Errorf("first line %q", lines[0])
@@ -134,9 +161,10 @@ func migrateEndToEnd(t *testing.T, src, dst string) {
 		t.Helper()
 		var out bytes.Buffer
 		if err := run(ctx, append(args, "--db", db), env(nil), &out); err != nil {
-			t.Fatalf("%v on %s: %v", args, shownDB(db), err)
+			t.Fatalf("%v on %s: %v", args, redactDSN(db), err)
 		}
-		return out.String()
+		// remaining_s counts to the wall clock, which moves between the two reads.
+		return remaining.ReplaceAllString(out.String(), `"remaining_s":N`)
 	}
 	if a, b := list(src, "tickets"), list(dst, "tickets"); a != b || strings.Count(a, "\n") != 2000 {
 		t.Errorf("bot tickets lists %d tickets from the source, %d from the target, or they differ",
@@ -149,18 +177,21 @@ func migrateEndToEnd(t *testing.T, src, dst string) {
 	if !errors.As(err, new(usageError)) || !strings.Contains(err.Error(), "not empty") {
 		t.Errorf("a second migrate into the target: %v; want a usage error saying it is not empty", err)
 	}
+	return out.String()
 }
 
-// TestShownDB: a DSN's password, in the user part or as a parameter, is never shown.
-func TestShownDB(t *testing.T) {
+var remaining = regexp.MustCompile(`"remaining_s":-?\d+`)
+
+// TestRedactDSN: a DSN's password, in the user part or as a parameter, is never shown.
+func TestRedactDSN(t *testing.T) {
 	for in, want := range map[string]string{
 		"./magda.db": "./magda.db",
 		"postgres://magda:hunter2@db.example.org:5432/magda?sslmode=require": "postgres://magda:xxxxx@db.example.org:5432/magda?sslmode=require",
 		"postgresql://db.example.org/magda?password=hunter2&user=magda":      "postgresql://db.example.org/magda?password=xxxxx&user=magda",
 		"postgres://magda@db.example.org/magda":                              "postgres://magda@db.example.org/magda",
 	} {
-		if got := shownDB(in); got != want {
-			t.Errorf("shownDB(%q) = %q; want %q", in, got, want)
+		if got := redactDSN(in); got != want {
+			t.Errorf("redactDSN(%q) = %q; want %q", in, got, want)
 		}
 	}
 }

@@ -30,7 +30,7 @@ type settings struct {
 
 func (s *settings) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&s.addr, "addr", or(getenv("MAGDA_ADDR"), ":8080"), "listen address (MAGDA_ADDR)")
-	fs.StringVar(&s.db, "db", or(getenv("MAGDA_DB"), "./magda.db"), "SQLite file (MAGDA_DB)")
+	fs.StringVar(&s.db, "db", or(getenv("MAGDA_DB"), "./magda.db"), "SQLite file, or a postgres:// URL (MAGDA_DB)")
 	fs.StringVar(&s.config, "config", getenv("MAGDA_CONFIG"), "configuration file (MAGDA_CONFIG; default: the built-in example)")
 }
 
@@ -94,7 +94,7 @@ func openStore(s settings, log *slog.Logger) (*app, error) {
 		},
 	})
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", shownDB(s.db), err)
+		return nil, fmt.Errorf("open %s: %w", redactDSN(s.db), err)
 	}
 	a.db = db
 	return a, nil
@@ -189,7 +189,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		srvs = append(srvs, server.NewHTTP(w.ops, log))
 		serving = append(serving, server.LimitListener(lns.ops, opsConns))
 	}
-	unpid, err := writePID(s.db)
+	unpid, err := writePID(s.db, getenv)
 	if err != nil {
 		lns.close()
 		return err

@@ -45,7 +45,7 @@ var createsStore = map[string]bool{"ask": true}
 // one, and a typo in a path would quietly answer "no tickets" (issue 14.6). A
 // PostgreSQL database is not created by opening it: a wrong one fails to connect.
 func mustExist(cmd, path string) error {
-	if isPostgres(path) {
+	if storage.IsPostgres(path) {
 		return nil
 	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {

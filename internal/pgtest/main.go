@@ -18,13 +18,17 @@ var shared struct {
 
 // Main runs a package's tests with one shared server, stopped and removed when they
 // end: call it as the package's TestMain, func TestMain(m *testing.M) { pgtest.Main(m) }.
-func Main(m *testing.M, opts ...Option) {
+func Main(m *testing.M, opts ...Option) { os.Exit(Run(m)) }
+
+// Run is Main for a TestMain that has more to do after the tests: it runs them with
+// the shared server, stops it, and gives m.Run's exit code.
+func Run(m *testing.M) int {
 	shared.inMain = true
 	code := m.Run()
 	if shared.srv != nil {
 		shared.srv.Close()
 	}
-	os.Exit(code)
+	return code
 }
 
 // Shared gives the test binary's server (see Main), or without Main a server of this

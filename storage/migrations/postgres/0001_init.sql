@@ -1,10 +1,10 @@
 -- 0001_init (PostgreSQL): the store's schema as SQLite has it after its migrations
 -- 0001-0011 (storage/migrations), for the PostgreSQL backend of issue 16. The tables,
 -- columns, constraints, indexes and count triggers mean what they mean there; only the
--- spelling is PostgreSQL's. storage/migrate.go embeds migrations/*.sql alone, so SQLite
--- never applies this file. A SQLite migration after 0011 needs a twin here (0002_… in
--- this directory) that brings PostgreSQL to the same schema; TestPostgresSchemaMatchesSQLite
--- fails until it has one.
+-- spelling is PostgreSQL's. storage/migrate.go applies this directory to a PostgreSQL
+-- store and migrations/*.sql to a SQLite file. A SQLite migration after 0011 needs a
+-- twin here (0002_… in this directory) that brings PostgreSQL to the same schema;
+-- TestPostgresSchemaMatchesSQLite fails until it has one.
 --
 -- The choices, against SQLite's:
 -- - Integers are BIGINT: unix seconds, unix milliseconds, durations in nanoseconds and
@@ -18,11 +18,11 @@
 --   instants. Every TEXT column is COLLATE "C": SQLite compares text byte by byte
 --   (BINARY), and the lists' key order and the instants' order depend on it; a database
 --   created with a language's collation would order them otherwise.
--- - tickets.data is jsonb: it is derived (decoded by Go, rewritten by every re-derive),
---   and the lists and reviews read fields of it (data->'updates'->>'off' for SQLite's
---   data ->> '$.updates.off'). events.body stays TEXT: the log is the source of truth
---   and keeps each event as it was stored, byte for byte, which jsonb would not (it
---   reorders keys and refuses \u0000). outbox.body is bytea (SQLite's BLOB).
+-- - tickets.data and events.body are TEXT holding JSON, as in SQLite: each is stored byte
+--   for byte as Go wrote it, which jsonb would not (it reorders keys and refuses
+--   \u0000), and the re-derive compares a state with the one stored by its bytes. The
+--   few readers of a field cast (data::jsonb -> 'updates' ->> 'off' for SQLite's
+--   data ->> '$.updates.off'). outbox.body is bytea (SQLite's BLOB).
 -- - AUTOINCREMENT ids are GENERATED ALWAYS AS IDENTITY: never reused, as in SQLite, but
 --   given out at insert, not at commit, so under concurrent writers a smaller id may
 --   commit after a larger one (and a rollback leaves a gap). A reader that walks a table
@@ -86,7 +86,7 @@ CREATE TABLE tickets (
 	resolution_breached SMALLINT NOT NULL CHECK (resolution_breached IN (0, 1)),
 	updates_missed      BIGINT NOT NULL,
 	escalation          BIGINT NOT NULL,
-	data                jsonb NOT NULL,
+	data                TEXT COLLATE "C" NOT NULL,
 	updated_at          TEXT COLLATE "C" NOT NULL,
 	-- unix second from which a running clock is at risk, NULL if none.
 	risk_at             BIGINT,
@@ -119,7 +119,7 @@ CREATE TABLE tickets (
 		coalesce(risk_at, 9223372036854775807), coalesce(response_due + 1, 9223372036854775807),
 		coalesce(resolution_due + 1, 9223372036854775807), coalesce(next_update_due + 1, 9223372036854775807),
 		CASE WHEN response_breached = 1 OR resolution_breached = 1
-			OR updates_missed > 0 AND NOT coalesce((data -> 'updates' ->> 'off')::boolean, false)
+			OR updates_missed > 0 AND NOT coalesce((data::jsonb -> 'updates' ->> 'off')::boolean, false)
 		THEN 0 ELSE 9223372036854775807 END)) STORED,
 	-- The configuration generation the state was derived under (SQLite's 0011).
 	generation          BIGINT NOT NULL DEFAULT 0
