@@ -19,6 +19,7 @@ import (
 	"github.com/digitaal-vlaanderen/magda-sla-bot/notify/slack"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/notify/teams"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/statuspage"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
 )
 
 // checkTimeout bounds each try of an outside system: a firewall that drops packets
@@ -126,7 +127,7 @@ func checkEnv(c *checker, s settings, getenv func(string) string) {
 // migrations and refuses a file a newer bot migrated; a missing file is a failure, not
 // created.
 func checkDatabase(ctx context.Context, c *checker, s settings) *app {
-	if _, err := os.Stat(s.db); err != nil {
+	if _, err := os.Stat(s.db); err != nil && !storage.IsPostgres(s.db) {
 		c.fail("database", fmt.Errorf("no database at %s (`bot serve` creates it; check --db or MAGDA_DB)", s.db))
 		return nil
 	}
@@ -142,7 +143,7 @@ func checkDatabase(ctx context.Context, c *checker, s settings) *app {
 	case len(missing) > 0:
 		c.fail("database", fmt.Errorf("migrations not applied: %s", strings.Join(missing, ", ")))
 	default:
-		c.ok("database", "%s: %d migration(s) applied, none pending", s.db, applied)
+		c.ok("database", "%s: %d migration(s) applied, none pending", redactDSN(s.db), applied)
 	}
 	return a
 }

@@ -146,7 +146,7 @@ func TestPostgresRestartUnderLoad_Issue16(t *testing.T) {
 	if during > 0 {
 		t.Errorf("%d requests acknowledged while PostgreSQL was down", during)
 	}
-	st := openStore(t, dsn)
+	st := readStore(t, dsn)
 	for _, n := range acked {
 		key := fmt.Sprintf("REP-%d", n)
 		evs, err := st.Events(ctx, key)

@@ -24,6 +24,10 @@ func redactDSN(db string) string {
 	if err != nil {
 		return "postgres://…"
 	}
+	if q := u.Query(); q.Has("password") { // libpq's other place for it
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
 	return u.Redacted()
 }
 

@@ -138,9 +138,9 @@ func post(ctx context.Context, client *http.Client, base, token, body string) (c
 	return res.StatusCode, res.Header.Get("Retry-After"), string(bytes.TrimSpace(b))
 }
 
-// openStore opens db (a DSN or a file) as the bot does, for the test to read what the
+// readStore opens db (a DSN or a file) as the bot does, for the test to read what the
 // replicas stored.
-func openStore(t *testing.T, db string) *storage.DB {
+func readStore(t *testing.T, db string) *storage.DB {
 	t.Helper()
 	cals := sla.NewCalendars(nil)
 	st, err := storage.Open(db, storage.Options{Derive: func(evs []sla.Event) sla.Ticket {

@@ -202,7 +202,7 @@ func TestReplicasOnTwoHosts_Issue16(t *testing.T) {
 		}
 	}
 	rows := 2 * (p1s + escalations) // each to C0SDM and by mail
-	st := openStore(t, local)
+	st := readStore(t, local)
 	var ds []storage.Delivery
 	for {
 		ds, err = st.Deliveries(ctx, "")

@@ -34,7 +34,8 @@ const usage = `usage:
   bot backup FILE [--db FILE]
   bot check [--addr ADDR] [--db FILE] [--config FILE]
   bot reload [--db FILE] [--config FILE]
-  bot seed --tickets N [--db FILE] [--config FILE] [--now RFC3339] [--seed N] [--force]`
+  bot seed --tickets N [--db FILE] [--config FILE] [--now RFC3339] [--seed N] [--force]
+  bot migrate --from FILE --to postgres://USER:PASSWORD@HOST/DB [--config FILE]`
 
 // run is the whole program; main only adds signals, the environment and exit codes.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
@@ -77,6 +78,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return reviewCmd(ctx, rest, getenv, stdout)
 	case "seed":
 		return seed(ctx, rest, getenv, stdout)
+	case "migrate":
+		return migrate(ctx, rest, getenv, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

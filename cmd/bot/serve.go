@@ -56,6 +56,25 @@ type app struct {
 }
 
 func openApp(s settings, log *slog.Logger) (*app, error) {
+	a, err := openStore(s, log)
+	if err != nil {
+		return nil, err
+	}
+	// Stored states follow the configuration: a new tier, closure day or at-risk share
+	// (or a new engine) makes every stored state stale at once, which costs one write.
+	// serve re-derives them in the background (startRederive); the other commands only
+	// read, and a single ticket is derived from its events while its row is stale.
+	if _, err := a.db.Reconfigure(context.Background(), fingerprint(a.cfg)); err != nil {
+		a.db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// openStore is openApp without making the configuration the one stored states are
+// derived under: `bot migrate` reads its source as it is, and sets the target's only
+// once it knows the target is empty.
+func openStore(s settings, log *slog.Logger) (*app, error) {
 	cfg, err := config.Load(s.config)
 	if err != nil {
 		return nil, usageError{err.Error()}
@@ -78,14 +97,6 @@ func openApp(s settings, log *slog.Logger) (*app, error) {
 		return nil, fmt.Errorf("open %s: %w", redactDSN(s.db), err)
 	}
 	a.db = db
-	// Stored states follow the configuration: a new tier, closure day or at-risk share
-	// (or a new engine) makes every stored state stale at once, which costs one write.
-	// serve re-derives them in the background (startRederive); the other commands only
-	// read, and a single ticket is derived from its events while its row is stale.
-	if _, err := db.Reconfigure(context.Background(), fingerprint(cfg)); err != nil {
-		db.Close()
-		return nil, err
-	}
 	return a, nil
 }
 

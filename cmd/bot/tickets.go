@@ -42,8 +42,12 @@ func openCLI(fs *flag.FlagSet, args []string, getenv func(string) string, check 
 var createsStore = map[string]bool{"ask": true}
 
 // mustExist refuses a database file that is not there: opening would create an empty
-// one, and a typo in a path would quietly answer "no tickets" (issue 14.6).
+// one, and a typo in a path would quietly answer "no tickets" (issue 14.6). A
+// PostgreSQL database is not created by opening it: a wrong one fails to connect.
 func mustExist(cmd, path string) error {
+	if storage.IsPostgres(path) {
+		return nil
+	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return usagef("%s: no database at %s (check --db or MAGDA_DB; `bot serve` creates it)", cmd, path)
 	}
