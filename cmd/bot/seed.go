@@ -66,6 +66,9 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 	if err := pop.Check(); err != nil {
 		return usagef("seed: %v", err)
 	}
+	if storage.IsPostgres(s.db) {
+		return usagef("seed: seed builds a new SQLite file; for PostgreSQL seed a file, then bot migrate --from FILE --to the URL")
+	}
 	if _, err := os.Lstat(s.db); err == nil && !*force {
 		return usagef("seed: %s exists; seed builds a new database: name a new file or add --force to replace it", s.db)
 	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {

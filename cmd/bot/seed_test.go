@@ -45,6 +45,7 @@ func TestSeedBadInput(t *testing.T) {
 		{[]string{"--db", fresh, "--tickets", "10", "--size", "3"}, "unknown flag -size"},
 		{[]string{"--db", fresh, "--tickets"}, "flag -tickets needs a value"},
 		{[]string{"--db", existing, "--tickets", "10"}, "exists"},
+		{[]string{"--db", "postgres://magda:secret@127.0.0.1:1/magda", "--tickets", "10"}, "bot migrate"},
 		{[]string{"--db", fresh, "--tickets", "10", "--config", filepath.Join(dir, "none.yml")}, "none.yml"},
 	} {
 		var out bytes.Buffer
