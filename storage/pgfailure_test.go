@@ -2,6 +2,8 @@ package storage_test
 
 import (
 	"context"
+	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -64,5 +66,26 @@ func TestPostgresGoneAndBack_Issue16(t *testing.T) {
 	tk, _, err := db.Ticket(ctx, "MAGDA-1")
 	if err != nil || tk.State != sla.PausedState {
 		t.Fatalf("ticket after the restart: %v, %v; want paused", tk.State, err)
+	}
+}
+
+// A PostgreSQL that cannot be reached at Open is Unavailable, in one line without the
+// URL's password.
+func TestOpenUnreachablePostgres_Issue16(t *testing.T) {
+	storage.SQLiteOnly(t, "it needs no server, in the SQLite run")
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now
+	_, err = storage.Open("postgres://magda:s3cret-pw@"+addr+"/magda?connect_timeout=2", storage.Options{Derive: derive})
+	switch {
+	case err == nil:
+		t.Fatal("opened a server that is not there")
+	case !storage.Unavailable(err):
+		t.Errorf("%v: want Unavailable", err)
+	case strings.Contains(err.Error(), "\n") || strings.Contains(err.Error(), "s3cret-pw"):
+		t.Errorf("%q: want one line without the password", err)
 	}
 }

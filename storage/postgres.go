@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -42,13 +43,12 @@ func (db *DB) openPostgres(dsn string, busy time.Duration) error {
 	cfg.RuntimeParams["lock_timeout"] = fmt.Sprint(busy.Milliseconds())
 	cfg.RuntimeParams["idle_in_transaction_session_timeout"] = "30000"
 	db.postgres, db.pgConfig = true, cfg
-	where := fmt.Sprintf("postgres://%s:%d/%s", cfg.Host, cfg.Port, cfg.Database)
 	db.write = sql.OpenDB(pgConnector{stdlib.GetConnector(*cfg)})
 	db.write.SetMaxOpenConns(pgWriteConns)
 	db.write.SetMaxIdleConns(pgWriteConns)
 	if err := db.setUp(); err != nil {
 		db.write.Close()
-		return fmt.Errorf("open %s: %w", where, pgUnavailableErr(err))
+		return oneLine{pgUnavailableErr(err)}
 	}
 	read := cfg.Copy()
 	read.RuntimeParams["default_transaction_read_only"] = "on"
@@ -160,3 +160,14 @@ func pgUnavailableErr(err error) error {
 	}
 	return err
 }
+
+// oneLine is an error whose message is one line: pgx gives a failed connection one line
+// per address tried.
+type oneLine struct{ err error }
+
+func (e oneLine) Error() string {
+	msg := strings.ReplaceAll(strings.ReplaceAll(e.err.Error(), ":\n", ": "), "\n", "; ")
+	return strings.Join(strings.Fields(msg), " ")
+}
+
+func (e oneLine) Unwrap() error { return e.err }
