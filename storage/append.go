@@ -224,10 +224,8 @@ func (db *DB) appendOnce(reqs []*request) (stored []int, err error) {
 		}
 	}
 	now, gen := formatTime(db.now()), db.gen.Load()
-	for _, key := range touched {
-		if err := db.refreshTicket(ctx, tx, key, added[key], gen, now); err != nil {
-			return nil, err
-		}
+	if err := db.refreshTickets(ctx, tx, touched, added, gen, now); err != nil {
+		return nil, err
 	}
 	return stored, tx.Commit()
 }
