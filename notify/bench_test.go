@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/benchfixture"
+	"github.com/digitaal-vlaanderen/magda-sla-bot/internal/pgtest"
 	"github.com/digitaal-vlaanderen/magda-sla-bot/storage"
 )
 
@@ -33,7 +34,7 @@ var fixture struct {
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := pgtest.Run(m)
 	if fixture.dir != "" {
 		os.RemoveAll(fixture.dir)
 	}
@@ -63,6 +64,37 @@ func benchFixture(b *testing.B) string {
 func copyFixture(b *testing.B) string {
 	b.Helper()
 	return benchfixture.Copy(b, benchFixture(b))
+}
+
+// pgFixture is the fixture's population on PostgreSQL: a template database of the run's
+// pgtest server (benchfixture.PostgresTemplate), built once per test binary.
+var pgFixture struct {
+	once     sync.Once
+	template string
+	err      error
+}
+
+// copyFixturePG is copyFixture on PostgreSQL: a fresh clone of pgFixture's template. It
+// skips with pgtest's line where PostgreSQL cannot be had.
+func copyFixturePG(b *testing.B) string {
+	b.Helper()
+	srv := pgtest.Shared(b)
+	benchFixture(b) // the size, and the same population on both backends
+	pgFixture.once.Do(func() {
+		pgFixture.template, pgFixture.err = benchfixture.PostgresTemplate(srv, benchfixture.SharedLabel,
+			benchfixture.Shared(fixture.n), storage.Options{Derive: derive})
+	})
+	if pgFixture.err != nil {
+		b.Fatal(pgFixture.err)
+	}
+	return srv.DatabaseFrom(b, pgFixture.template)
+}
+
+// onBackends runs bench on SQLite and on PostgreSQL (issue 16), as the sub-benchmarks
+// sqlite and postgres, each with the function that gives it a fresh copy of the fixture.
+func onBackends(b *testing.B, bench func(b *testing.B, copyFixture func(*testing.B) string)) {
+	b.Run("sqlite", func(b *testing.B) { bench(b, copyFixture) })
+	b.Run("postgres", func(b *testing.B) { bench(b, copyFixturePG) })
 }
 
 // peakHeap samples the live heap while f runs and gives its peak in MiB.

@@ -16,7 +16,12 @@ import (
 // makes them, deciding what came due in between; written: the same with events for
 // writtenPerPass tickets stored before each pass (outside the timer), which the pass
 // then decides on. Compare with BenchmarkTick, the pass as the first one after a start.
+// Each runs on SQLite and on PostgreSQL (sqlite/…, postgres/…: issue 16).
 func BenchmarkPass(b *testing.B) {
+	onBackends(b, benchPass)
+}
+
+func benchPass(b *testing.B, copyFixture func(*testing.B) string) {
 	ctx := context.Background()
 	ready := func(b *testing.B) (tick func(time.Time) error, append func([]sla.Event)) {
 		c := &clock{}

@@ -200,13 +200,13 @@ func (db *DB) appendOnce(reqs []*request) (stored []int, err error) {
 	stored = make([]int, len(reqs))
 	var touched []string
 	added := make(map[string][]sla.Event)
-	for i, r := range reqs {
-		rows, err := insertRequest(ctx, tx, r)
-		if err != nil {
-			return nil, err
-		}
-		stored[i] = len(rows)
-		for _, e := range rows {
+	rows, err := db.insertRequests(ctx, tx, reqs)
+	if err != nil {
+		return nil, err
+	}
+	for i, rs := range rows {
+		stored[i] = len(rs)
+		for _, e := range rs {
 			if _, ok := added[e.ticket]; !ok {
 				touched = append(touched, e.ticket)
 			}
@@ -214,10 +214,8 @@ func (db *DB) appendOnce(reqs []*request) (stored []int, err error) {
 		}
 	}
 	now, gen := formatTime(db.now()), db.gen.Load()
-	for _, key := range touched {
-		if err := db.refreshTicket(ctx, tx, key, added[key], gen, now); err != nil {
-			return nil, err
-		}
+	if err := db.refreshTickets(ctx, tx, touched, added, gen, now); err != nil {
+		return nil, err
 	}
 	return stored, tx.Commit()
 }
@@ -260,31 +258,112 @@ func (db *DB) beginWrite(ctx context.Context) (tx *sql.Tx, done func(), err erro
 	return tx, func() { conn.Close() }, nil
 }
 
-// insertRequest inserts one call's events and returns those it stored; nothing when
-// the delivery was stored before.
-func insertRequest(ctx context.Context, tx *sql.Tx, r *request) ([]eventRow, error) {
-	received := formatTime(r.received)
-	if r.delivery != "" {
-		n, err := affected(tx.ExecContext(ctx, `INSERT INTO deliveries (source, id, received_at) VALUES (?, ?, ?)
-			ON CONFLICT DO NOTHING`, r.source, r.delivery, received))
-		if err != nil {
-			return nil, fmt.Errorf("delivery %s: %w", r.delivery, err)
+// insertRequests inserts the events of reqs and returns, per call, those it stored:
+// nothing of a call whose delivery was stored before.
+func (db *DB) insertRequests(ctx context.Context, tx *sql.Tx, reqs []*request) ([][]eventRow, error) {
+	var all []sourcedRow
+	var of []int // the call of each of all
+	for i, r := range reqs {
+		received := formatTime(r.received)
+		if r.delivery != "" {
+			n, err := affected(tx.ExecContext(ctx, `INSERT INTO deliveries (source, id, received_at) VALUES (?, ?, ?)
+				ON CONFLICT DO NOTHING`, r.source, r.delivery, received))
+			if err != nil {
+				return nil, fmt.Errorf("delivery %s: %w", r.delivery, err)
+			}
+			if n == 0 {
+				continue
+			}
 		}
-		if n == 0 {
-			return nil, nil
-		}
-	}
-	var rows []eventRow
-	for _, e := range r.rows {
-		ok, err := insertEvent(ctx, tx, r.source, received, e)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			rows = append(rows, e)
+		for _, e := range r.rows {
+			all, of = append(all, sourcedRow{e, r.source, received}), append(of, i)
 		}
 	}
-	return rows, nil
+	ok, err := db.insertEvents(ctx, tx, all)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]eventRow, len(reqs))
+	for k, r := range all {
+		if ok[k] {
+			out[of[k]] = append(out[of[k]], r.eventRow)
+		}
+	}
+	return out, nil
+}
+
+// sourcedRow is an event to insert with the source and the instant it came in at.
+type sourcedRow struct {
+	eventRow
+	source, received string
+}
+
+// insertEvents stores rows in their order; stored[i] is false when rows[i]'s id was
+// stored before (or earlier in rows). On SQLite it inserts them one by one; on
+// PostgreSQL in one statement, as a round trip per event was most of what a batch of
+// Append took there (issue 16).
+func (db *DB) insertEvents(ctx context.Context, tx *sql.Tx, rows []sourcedRow) (stored []bool, err error) {
+	stored = make([]bool, len(rows))
+	if !db.postgres {
+		for i, r := range rows {
+			if stored[i], err = insertEvent(ctx, tx, r.source, r.received, r.eventRow); err != nil {
+				return nil, err
+			}
+		}
+		return stored, nil
+	}
+	if len(rows) == 0 {
+		return stored, nil
+	}
+	// An id given twice is stored the first time: the later ones are left out, so that
+	// the ids the insert returns name one row each. Rows without an id are all stored.
+	type sourceID struct{ source, id string }
+	first := make(map[sourceID]int)
+	cols := make([][]*string, 8)
+	for i, r := range rows {
+		var id, tier *string
+		if r.id != "" {
+			k := sourceID{r.source, r.id}
+			if _, dup := first[k]; dup {
+				continue
+			}
+			first[k], id = i, &r.id
+		} else {
+			stored[i] = true
+		}
+		if t, ok := r.tier.(string); ok {
+			tier = &t
+		}
+		body := string(r.body)
+		for c, v := range []*string{&r.ticket, &r.at, &r.typ, id, &r.source, &body, &r.received, tier} {
+			cols[c] = append(cols[c], v)
+		}
+	}
+	q, err := tx.QueryContext(ctx, `INSERT INTO events (ticket, at, type, event_id, source, body, received_at, tier)
+		SELECT ticket, at, type, event_id, source, body, received_at, tier
+		FROM unnest(?1::text[], ?2::text[], ?3::text[], ?4::text[], ?5::text[], ?6::text[], ?7::text[], ?8::text[])
+			WITH ORDINALITY AS r (ticket, at, type, event_id, source, body, received_at, tier, n)
+		ORDER BY n
+		ON CONFLICT DO NOTHING RETURNING source, event_id`,
+		cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7])
+	if err != nil {
+		return nil, fmt.Errorf("events: %w", err)
+	}
+	defer q.Close()
+	for q.Next() {
+		var source string
+		var id sql.NullString
+		if err := q.Scan(&source, &id); err != nil {
+			return nil, fmt.Errorf("events: %w", err)
+		}
+		if id.Valid {
+			stored[first[sourceID{source, id.String}]] = true
+		}
+	}
+	if err := q.Err(); err != nil {
+		return nil, fmt.Errorf("events: %w", err)
+	}
+	return stored, q.Close()
 }
 
 // insertEvent stores one event; false when its id was stored before.

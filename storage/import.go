@@ -225,12 +225,16 @@ func (db *DB) importTicket(tx *sql.Tx, source string, p *preparedTicket) (stored
 		return 0, err
 	}
 	received := formatTime(db.now())
-	for _, r := range p.rows {
-		ok, err := insertEvent(ctx, tx, source, received, r)
-		if err != nil {
-			return stored, err
-		}
-		if ok {
+	rows := make([]sourcedRow, len(p.rows))
+	for i, r := range p.rows {
+		rows[i] = sourcedRow{r, source, received}
+	}
+	ok, err := db.insertEvents(ctx, tx, rows)
+	if err != nil {
+		return 0, err
+	}
+	for _, isNew := range ok {
+		if isNew {
 			stored++
 		}
 	}
