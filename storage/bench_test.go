@@ -129,7 +129,12 @@ var emptyStore = [2]func(b *testing.B) string{
 // chooses its backend itself).
 func openStore(b *testing.B, dsn string) *storage.DB {
 	b.Helper()
-	db, err := storage.Open(dsn, storage.Options{Derive: derive})
+	return openStoreWith(b, dsn, storage.Options{Derive: derive})
+}
+
+func openStoreWith(b *testing.B, dsn string, opts storage.Options) *storage.DB {
+	b.Helper()
+	db, err := storage.Open(dsn, opts)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -251,9 +256,20 @@ func BenchmarkAppend(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 		})
-		for _, callers := range []int{2, 32} {
-			b.Run(fmt.Sprintf("parallel-%d", callers), func(b *testing.B) {
-				db := openStore(b, store(b))
+		for _, run := range []struct {
+			name    string
+			callers int
+			opts    storage.Options
+		}{
+			{"parallel-2", 2, storage.Options{Derive: derive}},
+			{"parallel-32", 32, storage.Options{Derive: derive}},
+			// As bot serve stores: an event after the ticket's last one is applied to
+			// the stored state (Options.Apply) instead of replaying its events.
+			{"parallel-32-incremental", 32, storage.Options{Derive: derive, Apply: advance}},
+		} {
+			callers := run.callers
+			b.Run(run.name, func(b *testing.B) {
+				db := openStoreWith(b, store(b), run.opts)
 				var next atomic.Int64
 				b.SetParallelism((callers + 1) / 2) // RunParallel starts parallelism × GOMAXPROCS
 				b.ResetTimer()

@@ -15,7 +15,11 @@ import (
 // pgSQL changes only what is spelled differently and means the same:
 //
 //   - placeholders: `?` and `?N` become `$N`, numbered as SQLite numbers them;
-//   - `json_each(x)` (a JSON array of keys as one argument) becomes
+//   - `c IN (SELECT value FROM json_each(x))` (x a JSON array of keys as one argument)
+//     becomes `c = ANY(ARRAY(SELECT jsonb_array_elements_text(x::jsonb)))`, and NOT IN
+//     `<> ALL(…)`: PostgreSQL reads an index by a list of values, where it plans the
+//     join of a set-returning function as if the function gave a hundred rows, and
+//     joins them by another index; any other `json_each(x)` becomes
 //     `jsonb_array_elements_text(x::jsonb)`, whose column is also named value;
 //   - `INDEXED BY name` goes: PostgreSQL's planner picks the partial index itself;
 //   - `instr(` is `strpos(` (same arguments);
@@ -33,6 +37,7 @@ import (
 var (
 	pgIndexedBy = regexp.MustCompile(`\s+INDEXED BY \w+`)
 	pgJSONEach  = regexp.MustCompile(`json_each\((\?\d*)\)`)
+	pgInJSON    = regexp.MustCompile(`\b(NOT )?IN \(SELECT value FROM json_each\((\?\d*)\)\)`)
 	pgWords     = strings.NewReplacer(urgentFrom, "urgent_from", "instr(", "strpos(")
 	pgCache     sync.Map // SQLite query -> PostgreSQL query
 )
@@ -44,6 +49,14 @@ func pgSQL(q string) string {
 	}
 	out := pgWords.Replace(q)
 	out = pgIndexedBy.ReplaceAllString(out, "")
+	out = pgInJSON.ReplaceAllStringFunc(out, func(m string) string {
+		sub := pgInJSON.FindStringSubmatch(m)
+		op := "= ANY"
+		if sub[1] != "" {
+			op = "<> ALL"
+		}
+		return op + "(ARRAY(SELECT jsonb_array_elements_text(" + sub[2] + "::jsonb)))"
+	})
 	out = pgJSONEach.ReplaceAllString(out, "jsonb_array_elements_text($1::jsonb)")
 	out = pgPlaceholders(out)
 	pgCache.Store(q, out)

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -45,34 +46,175 @@ func (db *DB) refreshTickets(ctx context.Context, tx *sql.Tx, keys []string, add
 		}
 		return nil
 	}
+	stored, err := db.storedRows(ctx, tx, keys, gen)
+	if err != nil {
+		return err
+	}
+	var out []derivedTicket
 	var replay []string
 	for _, key := range keys {
-		row, t, ok, err := db.advanceStored(ctx, tx, key, added[key], gen)
-		if err != nil {
-			return err
+		if row, ok := stored[key]; ok {
+			t, ok, err := db.advanceRow(row, added[key])
+			if err != nil {
+				return err
+			}
+			if ok {
+				out = append(out, derivedTicket{t: t, sync: len(t.Escalations) != len(row.t.Escalations)})
+				continue
+			}
 		}
-		if !ok {
-			replay = append(replay, key)
-			continue
-		}
-		data, err := json.Marshal(t)
-		if err != nil {
-			return fmt.Errorf("ticket %s: %w", key, err)
-		}
-		if err := updateTicket(ctx, tx, row, t, data, db.risk(t), now, gen); err != nil {
-			return err
-		}
+		replay = append(replay, key)
 	}
 	evs := make(map[string][]sla.Event, len(replay))
 	if err := eventsOf(ctx, tx, replay, func(key string, e sla.Event) { evs[key] = append(evs[key], e) }); err != nil {
 		return err
 	}
 	for _, key := range replay {
-		if err := db.storeDerived(ctx, tx, key, evs[key], gen, now); err != nil {
+		t, err := safeDerive(db.derive, key, evs[key])
+		if err != nil {
 			return err
+		}
+		out = append(out, derivedTicket{t: t, sync: true})
+	}
+	return db.upsertTickets(ctx, tx, out, gen, now)
+}
+
+// derivedTicket is a ticket state to store; sync: its escalation steps may be new.
+type derivedTicket struct {
+	t    sla.Ticket
+	sync bool
+}
+
+// storedRows reads, in one query, the rows of keys that the incremental path can
+// advance: those of generation gen, when there is an Apply.
+func (db *DB) storedRows(ctx context.Context, tx *sql.Tx, keys []string, gen int64) (map[string]storedTicket, error) {
+	out := make(map[string]storedTicket, len(keys))
+	if db.apply == nil || len(keys) == 0 {
+		return out, nil
+	}
+	// The generation is compared here, not in the query: a condition on it could have
+	// the planner read tickets_generation, every row of one generation.
+	rows, err := tx.QueryContext(ctx, `SELECT key, data, risk_at, generation FROM tickets
+		WHERE key = ANY(?::text[])`, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key string
+		var data []byte
+		var risk sql.NullInt64
+		var rowGen int64
+		if err := rows.Scan(&key, &data, &risk, &rowGen); err != nil {
+			return nil, err
+		}
+		if rowGen != gen {
+			continue
+		}
+		if out[key], err = decodeStored(key, data, risk); err != nil {
+			return nil, err
+		}
+	}
+	return out, rows.Err()
+}
+
+// upsertTickets stores ts, on PostgreSQL, in one statement: upsertQuery's columns and
+// conflict rule over arrays of each column's values. PostgreSQL writes a new version
+// of every row it updates whatever the columns set, and leaves an index alone when no
+// value of its columns changed, so writing every column costs what updateTicket's
+// changed columns do on SQLite. The rows go in by customer, so that the count rows of
+// migration 0010 are locked in the same order by every process's batch.
+func (db *DB) upsertTickets(ctx context.Context, tx *sql.Tx, ts []derivedTicket, gen int64, now string) error {
+	if len(ts) == 0 {
+		return nil
+	}
+	slices.SortFunc(ts, func(a, b derivedTicket) int {
+		return cmp.Or(strings.Compare(a.t.Customer, b.t.Customer), strings.Compare(a.t.Key, b.t.Key))
+	})
+	cols := make([]any, len(ticketColumns))
+	for i, c := range ticketColumns {
+		if textColumns[c] {
+			cols[i] = make([]string, 0, len(ts))
+		} else {
+			cols[i] = make([]*int64, 0, len(ts))
+		}
+	}
+	for _, d := range ts {
+		data, err := json.Marshal(d.t)
+		if err != nil {
+			return fmt.Errorf("ticket %s: %w", d.t.Key, err)
+		}
+		for i, v := range ticketArgs(d.t.Key, d.t, data, db.risk(d.t), now, gen) {
+			switch col := cols[i].(type) {
+			case []string:
+				cols[i] = append(col, textValue(v))
+			case []*int64:
+				cols[i] = append(col, intValue(v))
+			}
+		}
+	}
+	if _, err := tx.ExecContext(ctx, upsertManyQuery, cols...); err != nil {
+		return fmt.Errorf("tickets: %w", err)
+	}
+	for _, d := range ts {
+		if d.sync {
+			if err := syncEscalations(ctx, tx, d.t); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// textColumns are the TEXT columns of ticketColumns; the others are integers.
+var textColumns = map[string]bool{"key": true, "customer": true, "tier": true, "kind": true, "priority": true,
+	"state": true, "data": true, "updated_at": true}
+
+// upsertManyQuery is upsertQuery over arrays (upsertTickets): one array a column, in
+// the order of ticketColumns.
+var upsertManyQuery = func() string {
+	var arrays []string
+	for i, c := range ticketColumns {
+		typ := "bigint[]"
+		if textColumns[c] {
+			typ = "text[]"
+		}
+		arrays = append(arrays, fmt.Sprintf("?%d::%s", i+1, typ))
+	}
+	list := strings.Join(ticketColumns, ", ")
+	_, conflict, _ := strings.Cut(upsertQuery, "ON CONFLICT")
+	return `INSERT INTO tickets (` + list + `) SELECT ` + list + ` FROM unnest(` + strings.Join(arrays, ", ") +
+		`) AS r (` + list + `) ON CONFLICT` + conflict
+}()
+
+// textValue and intValue give a value of ticketArgs as the arrays of upsertTickets hold it.
+func textValue(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case []byte:
+		return string(v)
+	}
+	panic(fmt.Sprintf("storage: a text column given %T", v))
+}
+
+func intValue(v any) *int64 {
+	var n int64
+	switch v := v.(type) {
+	case nil:
+		return nil
+	case *int64:
+		return v
+	case int64:
+		n = v
+	case int:
+		n = int64(v)
+	case bool:
+		n = boolInt(v)
+	default:
+		panic(fmt.Sprintf("storage: an integer column given %T", v))
+	}
+	return &n
 }
 
 // replayTicket derives a ticket's state from all of its events stored in tx and stores
@@ -118,26 +260,41 @@ func (db *DB) advanceStored(ctx context.Context, tx *sql.Tx, key string, added [
 	case rowGen != gen:
 		return row, t, false, nil
 	}
-	row.key = key
+	if row, err = decodeStored(key, data, risk); err != nil {
+		return row, t, false, err
+	}
+	t, ok, err = db.advanceRow(row, added)
+	return row, t, ok, err
+}
+
+// decodeStored reads a ticket's row as the incremental path needs it.
+func decodeStored(key string, data []byte, risk sql.NullInt64) (storedTicket, error) {
+	row := storedTicket{key: key}
 	if risk.Valid {
 		row.risk = &risk.Int64
 	}
 	if err := json.Unmarshal(data, &row.t); err != nil {
-		return row, t, false, fmt.Errorf("ticket %s: %w", key, err)
+		return row, fmt.Errorf("ticket %s: %w", key, err)
 	}
 	row.t.Key = key
+	return row, nil
+}
+
+// advanceRow applies added, in derivation order, to row's state; ok is false when Apply
+// refuses one of them.
+func (db *DB) advanceRow(row storedTicket, added []sla.Event) (t sla.Ticket, ok bool, err error) {
 	if len(added) > 1 {
 		added = slices.Clone(added)
 		sla.SortEvents(added)
 	}
 	t = row.t
 	for _, e := range added {
-		if t, ok, err = safeApply(db.apply, key, t, e); err != nil || !ok {
-			return row, t, false, err
+		if t, ok, err = safeApply(db.apply, row.key, t, e); err != nil || !ok {
+			return t, false, err
 		}
 	}
-	t.Key = key
-	return row, t, true, nil
+	t.Key = row.key
+	return t, true, nil
 }
 
 // storedTicket is a ticket's row as the incremental path read it: its state and its
