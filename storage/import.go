@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"runtime"
@@ -16,6 +17,9 @@ import (
 // commit's fsync is shared by tens of thousands of rows, small enough that the WAL and an
 // Append waiting for the writer stay small.
 const importBatch = 50_000
+
+// importChunk is how many tickets a PostgreSQL import writes in one go (importTickets).
+const importChunk = 500
 
 // importCacheKiB is the writer's page cache during an import (SQLite's default is 2,000
 // KiB).
@@ -77,7 +81,56 @@ func (db *DB) Import(ctx context.Context, source string, tickets iter.Seq[[]sla.
 			tx.Rollback()
 		}
 	}()
+	// SQLite imports a ticket at a time; PostgreSQL importChunk tickets in a handful of
+	// statements, since there every statement is a round trip to the server.
+	chunkSize := 1
+	if db.postgres {
+		chunkSize = importChunk
+	}
+	var chunk []*preparedTicket
+	inChunk := make(map[string]bool)
 	pending := 0
+	flush := func() error {
+		if len(chunk) == 0 {
+			return nil
+		}
+		if tx == nil {
+			if tx, err = db.write.BeginTx(context.Background(), nil); err != nil {
+				return err
+			}
+		}
+		var n int
+		if db.postgres {
+			n, err = db.importTickets(tx, source, chunk)
+		} else {
+			n, err = db.importTicket(tx, source, chunk[0])
+			if err != nil {
+				err = fmt.Errorf("%s: %w", chunk[0].key, err)
+			}
+		}
+		if err != nil {
+			return err
+		}
+		stats.Tickets += len(chunk)
+		stats.Events += n
+		for _, p := range chunk {
+			pending += len(p.rows)
+		}
+		chunk = chunk[:0]
+		clear(inChunk)
+		if pending < importBatch {
+			return nil
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+		tx, pending = nil, 0
+		stats.Commits++
+		if progress != nil {
+			progress(stats)
+		}
+		return nil
+	}
 	for p := range queue {
 		<-p.ready
 		if err := ctx.Err(); err != nil {
@@ -86,27 +139,20 @@ func (db *DB) Import(ctx context.Context, source string, tickets iter.Seq[[]sla.
 		if p.err != nil {
 			return stats, fmt.Errorf("import: %w", p.err)
 		}
-		if tx == nil {
-			if tx, err = db.write.BeginTx(context.Background(), nil); err != nil {
+		if inChunk[p.key] { // one statement writes a ticket once
+			if err := flush(); err != nil {
 				return stats, fmt.Errorf("import: %w", err)
 			}
 		}
-		n, err := db.importTicket(tx, source, p)
-		if err != nil {
-			return stats, fmt.Errorf("import %s: %w", p.key, err)
-		}
-		stats.Tickets++
-		stats.Events += n
-		if pending += len(p.rows); pending >= importBatch {
-			if err := tx.Commit(); err != nil {
+		chunk, inChunk[p.key] = append(chunk, p), true
+		if len(chunk) >= chunkSize {
+			if err := flush(); err != nil {
 				return stats, fmt.Errorf("import: %w", err)
 			}
-			tx, pending = nil, 0
-			stats.Commits++
-			if progress != nil {
-				progress(stats)
-			}
 		}
+	}
+	if err := flush(); err != nil {
+		return stats, fmt.Errorf("import: %w", err)
 	}
 	if err := ctx.Err(); err != nil {
 		return stats, fmt.Errorf("import: %w", err)
@@ -245,4 +291,67 @@ func (db *DB) importTicket(tx *sql.Tx, source string, p *preparedTicket) (stored
 		return stored, db.replayTicket(ctx, tx, p.key, db.generation(), received)
 	}
 	return stored, upsertTicket(ctx, tx, p.key, p.state, p.data, db.risk(p.state), received, db.generation())
+}
+
+// importTickets is importTicket for a chunk of tickets of distinct keys, on PostgreSQL:
+// their locks, the check for stored events, the events and the new tickets' states in
+// one statement each; a ticket that had events, or one of whose events was stored
+// before, is derived again from all of its events, as importTicket does.
+func (db *DB) importTickets(tx *sql.Tx, source string, ps []*preparedTicket) (stored int, err error) {
+	ctx := context.Background()
+	keys := make([]string, len(ps))
+	for i, p := range ps {
+		keys[i] = p.key
+	}
+	if err := db.lockTickets(ctx, tx, keys); err != nil {
+		return 0, err
+	}
+	existed := make(map[string]bool)
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT ticket FROM events WHERE ticket = ANY(?::text[])`, keys)
+	if err != nil {
+		return 0, err
+	}
+	for rows.Next() {
+		var key string
+		if err := rows.Scan(&key); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		existed[key] = true
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return 0, err
+	}
+	received := formatTime(db.now())
+	var all []sourcedRow
+	for _, p := range ps {
+		for _, r := range p.rows {
+			all = append(all, sourcedRow{r, source, received})
+		}
+	}
+	ok, err := db.insertEvents(ctx, tx, all)
+	if err != nil {
+		return 0, err
+	}
+	var fresh []derivedTicket
+	k := 0
+	for _, p := range ps {
+		n := 0
+		for range p.rows {
+			if ok[k] {
+				n++
+			}
+			k++
+		}
+		stored += n
+		switch {
+		case !existed[p.key] && n == len(p.rows):
+			fresh = append(fresh, derivedTicket{t: p.state, data: p.data, sync: true})
+		case n > 0:
+			if err := db.replayTicket(ctx, tx, p.key, db.generation(), received); err != nil {
+				return 0, fmt.Errorf("%s: %w", p.key, err)
+			}
+		}
+	}
+	return stored, db.upsertTickets(ctx, tx, fresh, db.generation(), received)
 }

@@ -79,9 +79,11 @@ func (db *DB) refreshTickets(ctx context.Context, tx *sql.Tx, keys []string, add
 	return db.upsertTickets(ctx, tx, out, gen, now)
 }
 
-// derivedTicket is a ticket state to store; sync: its escalation steps may be new.
+// derivedTicket is a ticket state to store, and its JSON when already encoded; sync: its
+// escalation steps may be new.
 type derivedTicket struct {
 	t    sla.Ticket
+	data []byte
 	sync bool
 }
 
@@ -140,9 +142,12 @@ func (db *DB) upsertTickets(ctx context.Context, tx *sql.Tx, ts []derivedTicket,
 		}
 	}
 	for _, d := range ts {
-		data, err := json.Marshal(d.t)
-		if err != nil {
-			return fmt.Errorf("ticket %s: %w", d.t.Key, err)
+		data := d.data
+		if data == nil {
+			var err error
+			if data, err = json.Marshal(d.t); err != nil {
+				return fmt.Errorf("ticket %s: %w", d.t.Key, err)
+			}
 		}
 		for i, v := range ticketArgs(d.t.Key, d.t, data, db.risk(d.t), now, gen) {
 			switch col := cols[i].(type) {
