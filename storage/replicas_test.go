@@ -47,38 +47,22 @@ func TestTwoProcessesAppendToOneTicket_R3_R5(t *testing.T) {
 	// The tickets are created through both at once too, of two customers: the two
 	// processes' batches then update both customers' count rows (0010) in either order,
 	// which PostgreSQL may end as a deadlock, and the batch runs again.
-	var wg sync.WaitGroup
-	ready := make(chan struct{})
+	var creates []sent
 	for k := range tickets {
 		e := created(fmt.Sprintf("MAGDA-%d", k+1), []string{"agency-x", "agency-y"}[k%2], sla.Priority(1+k%4), start)
-		db := []*storage.DB{a, b}[k/2%2]
-		wg.Go(func() {
-			<-ready
-			if _, err := db.Append(ctx, storage.SourceAPI, "", []sla.Event{e}); err != nil {
-				t.Error(err)
-			}
-		})
+		creates = append(creates, sent{[]*storage.DB{a, b}[k/2%2], e})
 	}
-	close(ready)
-	wg.Wait()
-	if t.Failed() {
+	if appendAtOnce(t, creates) {
 		return
 	}
-	ready = make(chan struct{})
+	var more []sent
 	for k := range tickets {
 		key := fmt.Sprintf("MAGDA-%d", k+1)
 		for i, e := range []sla.Event{ev(key, sla.Responded, start.Add(10*time.Minute)), ev(key, sla.Paused, start.Add(11*time.Minute))} {
-			db := []*storage.DB{a, b}[(k+i)%2]
-			wg.Go(func() {
-				<-ready
-				if _, err := db.Append(ctx, storage.SourceAPI, "", []sla.Event{e}); err != nil {
-					t.Error(err)
-				}
-			})
+			more = append(more, sent{[]*storage.DB{a, b}[(k+i)%2], e})
 		}
 	}
-	close(ready)
-	wg.Wait()
+	appendAtOnce(t, more)
 	for k := range tickets {
 		key := fmt.Sprintf("MAGDA-%d", k+1)
 		evs, err := a.Events(ctx, key)
@@ -100,6 +84,30 @@ func TestTwoProcessesAppendToOneTicket_R3_R5(t *testing.T) {
 			t.Errorf("%s: %d open (%v), want %d", c, total, err, tickets/2)
 		}
 	}
+}
+
+// sent is an event and the process it is sent to.
+type sent struct {
+	db *storage.DB
+	e  sla.Event
+}
+
+// appendAtOnce appends each event, every one from a goroutine of its own, all let go at
+// the same moment; it reports whether any failed.
+func appendAtOnce(t *testing.T, evs []sent) (failed bool) {
+	var wg sync.WaitGroup
+	ready := make(chan struct{})
+	for _, s := range evs {
+		wg.Go(func() {
+			<-ready
+			if _, err := s.db.Append(context.Background(), storage.SourceAPI, "", []sla.Event{s.e}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	close(ready)
+	wg.Wait()
+	return t.Failed()
 }
 
 // Two processes' scheduler passes at once decide on each due ticket once: the callback
