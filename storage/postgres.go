@@ -59,8 +59,16 @@ func (db *DB) openPostgres(dsn string, busy time.Duration) error {
 	return nil
 }
 
-// lockTickets takes, on PostgreSQL, the transaction's advisory lock of each key, in one
-// order for every process (so two never wait for each other): a transaction that reads
+// pgTicketLocks is how many advisory locks the tickets share (a power of two): a key
+// takes the one of its hash. A transaction then holds at most this many whatever the
+// number of tickets it writes, where a lock per ticket ran PostgreSQL's shared lock
+// table (max_locks_per_transaction × max_connections, 6,400 by default) out of memory
+// for an import of 12,500 tickets a transaction; two tickets of one lock only wait for
+// each other.
+const pgTicketLocks = 1024
+
+// lockTickets takes, on PostgreSQL, the transaction's advisory lock of each key
+// (pgTicketLocks), in one order for every process (so two never wait for each other): a transaction that reads
 // a ticket's state or events and then writes its row (Append, the re-derive) is then
 // alone on that ticket until it ends, as it is on SQLite's single writer, and a ticket
 // created by two processes at once is derived from all of its events. The scheduler's
@@ -76,8 +84,8 @@ func (db *DB) lockTickets(ctx context.Context, tx *sql.Tx, keys []string) error 
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `SELECT count(*) FROM (SELECT pg_advisory_xact_lock(?1, h) FROM
-		(SELECT DISTINCT hashtext(value) AS h FROM jsonb_array_elements_text(?2::jsonb) ORDER BY h) k) l`,
-		pgLockClass, string(list))
+		(SELECT DISTINCT hashtext(value) & ?3 AS h FROM jsonb_array_elements_text(?2::jsonb) ORDER BY h) k) l`,
+		pgLockClass, string(list), pgTicketLocks-1)
 	if err != nil {
 		return fmt.Errorf("lock tickets: %w", err)
 	}

@@ -245,3 +245,23 @@ func TestWatchOutboxWakesTheOtherProcess(t *testing.T) {
 	cancel()
 	<-watching
 }
+
+// One transaction writing more tickets than PostgreSQL's lock table holds locks (6,400
+// by default): the tickets share a bounded number of locks, so a large batch is stored
+// like a small one.
+func TestAppendManyTicketsAtOnce(t *testing.T) {
+	db := openDB(t)
+	start := dt(2026, 7, 6, 9, 0)
+	const tickets = 20000
+	evs := make([]sla.Event, tickets)
+	for i := range evs {
+		evs[i] = created(fmt.Sprintf("MAGDA-%d", i+1), "agency-x", sla.P3, start)
+	}
+	n, err := db.Append(context.Background(), storage.SourceAPI, "", evs)
+	if err != nil || n != tickets {
+		t.Fatalf("stored %d of %d: %v", n, tickets, err)
+	}
+	if _, total, err := db.List(context.Background(), storage.ListFilter{Customer: "agency-x", Limit: 1}); err != nil || total != tickets {
+		t.Fatalf("%d open (%v), want %d", total, err, tickets)
+	}
+}
