@@ -453,10 +453,12 @@ func (db *DB) copyEvents(ctx context.Context, tx, src *sql.Tx, progress func(Cop
 				return err
 			}
 		}
-		for i, r := range c.rows {
-			if err := upsertTicket(bg, tx, r.key, c.out[i].t, c.out[i].data, c.out[i].risk, stamp, gen); err != nil {
-				return err
-			}
+		states := make([]derivedTicket, len(c.out))
+		for i, d := range c.out {
+			states[i] = derivedTicket{t: d.t, data: d.data, sync: true}
+		}
+		if err := db.storeTickets(bg, tx, states, gen, stamp); err != nil {
+			return err
 		}
 		events, tickets = events+int64(len(c.events)), tickets+len(c.rows)
 		progress(CopyProgress{Table: t.name, Rows: events, Tickets: tickets})

@@ -234,7 +234,6 @@ type storedRow struct {
 type rederived struct {
 	t       sla.Ticket
 	data    []byte
-	risk    *int64
 	changed bool // the state or its at-risk instant differs, not only the generation
 }
 
@@ -328,7 +327,7 @@ func (db *DB) rederiveRow(r storedRow, raw []rawEvent) (rederived, error) {
 	}
 	risk := db.risk(t)
 	same := bytes.Equal(data, r.data) && (risk == nil) == !r.risk.Valid && (risk == nil || *risk == r.risk.Int64)
-	return rederived{t: t, data: data, risk: risk, changed: !same}, nil
+	return rederived{t: t, data: data, changed: !same}, nil
 }
 
 // writeChunk writes the rows derived again in one transaction on the writer: the whole
@@ -350,24 +349,32 @@ func (db *DB) writeChunk(ctx context.Context, rows []storedRow, out []rederived,
 	if err != nil {
 		return 0, err
 	}
-	stamp := formatTime(db.now())
+	var states []derivedTicket
+	var older []string // rows whose state stays, of another generation
 	for i, r := range rows {
 		cur, ok := now[r.key]
 		switch {
 		case !ok || cur.gen != r.gen || !bytes.Equal(cur.data, r.data):
 			continue // an Append rewrote it since it was read
 		case out[i].changed:
-			if err := upsertTicket(ctx, tx, r.key, out[i].t, out[i].data, out[i].risk, stamp, gen); err != nil {
-				return 0, err
-			}
-			changed++
+			states = append(states, derivedTicket{t: out[i].t, data: out[i].data, sync: true})
 		case r.gen != gen:
-			if _, err := tx.ExecContext(ctx, `UPDATE tickets SET generation = ? WHERE key = ?`, gen, r.key); err != nil {
-				return 0, fmt.Errorf("ticket %s: %w", r.key, err)
-			}
+			older = append(older, r.key)
 		}
 	}
-	return changed, tx.Commit()
+	if err := db.storeTickets(ctx, tx, states, gen, formatTime(db.now())); err != nil {
+		return 0, err
+	}
+	if len(older) > 0 {
+		list, err := json.Marshal(older)
+		if err != nil {
+			return 0, err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE tickets SET generation = ? WHERE key IN (SELECT value FROM json_each(?))`, gen, string(list)); err != nil {
+			return 0, fmt.Errorf("tickets: %w", err)
+		}
+	}
+	return len(states), tx.Commit()
 }
 
 // rowsNow reads the data and generation of the rows keys as they are in tx.

@@ -120,6 +120,21 @@ func (db *DB) storedRows(ctx context.Context, tx *sql.Tx, keys []string, gen int
 	return out, rows.Err()
 }
 
+// storeTickets writes the whole states ts as of generation gen: on PostgreSQL in one
+// statement (upsertTickets), on SQLite a statement each, which costs no round trip
+// there. The copy and the re-derive write their chunks through it.
+func (db *DB) storeTickets(ctx context.Context, tx *sql.Tx, ts []derivedTicket, gen int64, now string) error {
+	if db.postgres {
+		return db.upsertTickets(ctx, tx, ts, gen, now)
+	}
+	for _, d := range ts {
+		if err := upsertTicket(ctx, tx, d.t.Key, d.t, d.data, db.risk(d.t), now, gen); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // upsertTickets stores ts, on PostgreSQL, in one statement: upsertQuery's columns and
 // conflict rule over arrays of each column's values. PostgreSQL writes a new version
 // of every row it updates whatever the columns set, and leaves an index alone when no
