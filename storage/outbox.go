@@ -104,11 +104,7 @@ func (db *DB) decideDue(ctx context.Context, now time.Time, decide func(Running)
 	if err != nil || len(ds) == 0 {
 		return 0, 0, err
 	}
-	look, err := tx.PrepareContext(ctx, lookQuery)
-	if err != nil {
-		return 0, 0, err
-	}
-	defer look.Close()
+	looks := make([]look, 0, len(ds))
 	decided := db.now()
 	for _, d := range ds {
 		var next Next
@@ -125,14 +121,50 @@ func (db *DB) decideDue(ctx context.Context, now time.Time, decide func(Running)
 				}
 			}
 		}
-		// Guarded by the instant read: a ticket whose state was written meanwhile (on a
-		// backend whose write transactions do not serialise as SQLite's do) keeps the 0
-		// of that write, and the next pass looks at it again.
-		if _, err := look.ExecContext(ctx, noticeUnix(next.Notice, now), unixOrNil(next.Digest), d.r.Key, d.noticeAt); err != nil {
-			return 0, 0, fmt.Errorf("ticket %s: %w", d.r.Key, err)
-		}
+		looks = append(looks, look{key: d.r.Key, notice: noticeUnix(next.Notice, now), digest: unixOrNil(next.Digest), read: d.noticeAt})
+	}
+	if err := db.storeLooks(ctx, tx, looks); err != nil {
+		return 0, 0, err
 	}
 	return len(ds), added, tx.Commit()
+}
+
+// look is the instants of a ticket's next look (NULL or unix seconds), and the
+// notice instant the pass read it with.
+type look struct {
+	key            string
+	notice, digest any
+	read           int64
+}
+
+// storeLooks stores the instants of a chunk's next looks, each guarded by the instant
+// read: a ticket whose state was written meanwhile (on a backend whose write
+// transactions do not serialise as SQLite's do) keeps the 0 of that write, and the
+// next pass looks at it again. On PostgreSQL the chunk is one statement over arrays,
+// where a statement a ticket would cost the first pass on a million tickets half a
+// million round trips.
+func (db *DB) storeLooks(ctx context.Context, tx *sql.Tx, looks []look) error {
+	if db.postgres {
+		keys, notices, digests, read := make([]string, len(looks)), make([]*int64, len(looks)), make([]*int64, len(looks)), make([]int64, len(looks))
+		for i, l := range looks {
+			keys[i], notices[i], digests[i], read[i] = l.key, intValue(l.notice), intValue(l.digest), l.read
+		}
+		if _, err := tx.ExecContext(ctx, lookManyQuery, keys, notices, digests, read); err != nil {
+			return fmt.Errorf("tickets: %w", err)
+		}
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, lookQuery)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, l := range looks {
+		if _, err := stmt.ExecContext(ctx, l.notice, l.digest, l.key, l.read); err != nil {
+			return fmt.Errorf("ticket %s: %w", l.key, err)
+		}
+	}
+	return nil
 }
 
 // NoticesDue is how many tickets the scheduler is to look at by now (tickets.notice_at
@@ -149,6 +181,12 @@ func (db *DB) NoticesDue(ctx context.Context, now time.Time) (int, error) {
 
 // lookQuery stores the instants of a ticket's next look.
 const lookQuery = `UPDATE tickets SET notice_at = ?, digest_at = ? WHERE key = ? AND notice_at = ?`
+
+// lookManyQuery is lookQuery over arrays of keys, instants and the instants read
+// (storeLooks, PostgreSQL).
+const lookManyQuery = `UPDATE tickets SET notice_at = r.notice, digest_at = r.digest
+	FROM unnest(?1::text[], ?2::bigint[], ?3::bigint[], ?4::bigint[]) AS r (key, notice, digest, read_at)
+	WHERE tickets.key = r.key AND tickets.notice_at = r.read_at`
 
 // noticeUnix is the notice instant stored for t after a pass at now: NULL for none, and
 // never this pass's second or before, which would have the pass read the ticket again
