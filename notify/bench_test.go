@@ -127,8 +127,13 @@ func peakHeap(f func()) float64 {
 // open (target: under one second and 150 MiB at 100,000). first: a database the scheduler never saw, every stage already
 // due is stored (as history); steady: a pass with nothing new; advancing: each pass a
 // minute after the last, storing and rendering what became due in that minute. Run it
-// with -benchtime=5x: the fixture takes a while to build.
+// with -benchtime=5x: the fixture takes a while to build. Each runs on SQLite and on
+// PostgreSQL (sqlite/…, postgres/…: issue 16).
 func BenchmarkTick(b *testing.B) {
+	onBackends(b, benchTick)
+}
+
+func benchTick(b *testing.B, copyFixture func(*testing.B) string) {
 	ctx := context.Background()
 	run := func(b *testing.B, n func() (tick func(time.Time) error)) {
 		var heap float64
