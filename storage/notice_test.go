@@ -76,6 +76,28 @@ func TestDecideReadsOnlyDue(t *testing.T) {
 	}
 }
 
+// TestResetNoticesLeavesUnlooked: ResetNotices sets back only the open tickets the
+// scheduler has looked at; those written since (instants 0 already) are left as they
+// are, and the next pass reads both.
+func TestResetNoticesLeavesUnlooked(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	now := dt(2026, 7, 6, 10, 0)
+	mustAppend(t, db, created("MAGDA-1", "agency-y", sla.P3, now), created("MAGDA-2", "agency-y", sla.P3, now))
+	if n, err := db.ResetNotices(ctx); err != nil || n != 0 {
+		t.Errorf("ResetNotices before any pass = %d, %v; want 0 (both are to be looked at already)", n, err)
+	}
+	never := func(storage.Running) storage.Next { return storage.Next{} }
+	decideAt(t, db, now, never)
+	mustAppend(t, db, ev("MAGDA-2", sla.Responded, now.Add(time.Minute)))
+	if n, err := db.ResetNotices(ctx); err != nil || n != 1 {
+		t.Errorf("ResetNotices after a pass and a write of MAGDA-2 = %d, %v; want 1 (MAGDA-1)", n, err)
+	}
+	if diff := cmp.Diff([]string{"MAGDA-1", "MAGDA-2"}, decideAt(t, db, now.Add(2*time.Minute), never)); diff != "" {
+		t.Errorf("pass after ResetNotices (-want +got):\n%s", diff)
+	}
+}
+
 // TestDecideNextAfterNow: an instant given at or before the pass's own second does not
 // make the pass read the ticket again (it would never end); the next pass reads it.
 func TestDecideNextAfterNow(t *testing.T) {

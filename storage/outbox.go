@@ -206,6 +206,9 @@ const resetChunk = 10_000
 // each: for a scheduler whose settings changed what it decides on the same states (the
 // at-risk share, the update lead, the service windows' closure days). It commits range
 // by range of rows, so Append calls interleave, and returns how many tickets it reset.
+// A ticket whose instants are 0 already (written since the last look, or stored by an
+// import or bot migrate) is left alone: rewriting it would change nothing the pass
+// reads, and on PostgreSQL costs a new row version in every index.
 func (db *DB) ResetNotices(ctx context.Context) (reset int, err error) {
 	if db.postgres {
 		return db.resetNoticesByKey(ctx)
@@ -216,7 +219,7 @@ func (db *DB) ResetNotices(ctx context.Context) (reset int, err error) {
 	}
 	for from := int64(0); from < last; from += resetChunk {
 		res, err := db.write.ExecContext(ctx, `UPDATE tickets SET notice_at = 0, digest_at = 0
-			WHERE rowid > ? AND rowid <= ? AND known = 1 AND state <> 'resolved'`, from, from+resetChunk)
+			WHERE rowid > ? AND rowid <= ? AND known = 1 AND state <> 'resolved' AND `+notZeroYet, from, from+resetChunk)
 		if err != nil {
 			return reset, fmt.Errorf("reset notices: %w", err)
 		}
@@ -229,12 +232,15 @@ func (db *DB) ResetNotices(ctx context.Context) (reset int, err error) {
 	return reset, nil
 }
 
+// notZeroYet selects the rows ResetNotices has to set (an instant NULL or not 0).
+const notZeroYet = `(coalesce(notice_at, -1) <> 0 OR coalesce(digest_at, -1) <> 0)`
+
 // resetNoticesByKey is ResetNotices on PostgreSQL, which has no rowid: the open tickets
 // in key order, resetChunk a statement, each statement its own transaction.
 func (db *DB) resetNoticesByKey(ctx context.Context) (reset int, err error) {
 	for after := ""; ; {
 		rows, err := db.write.QueryContext(ctx, `UPDATE tickets SET notice_at = 0, digest_at = 0 WHERE key IN
-			(SELECT key FROM tickets WHERE key > ? AND known = 1 AND state <> 'resolved' ORDER BY key LIMIT ?)
+			(SELECT key FROM tickets WHERE key > ? AND known = 1 AND state <> 'resolved' AND `+notZeroYet+` ORDER BY key LIMIT ?)
 			RETURNING key`, after, resetChunk)
 		if err != nil {
 			return reset, fmt.Errorf("reset notices: %w", err)
