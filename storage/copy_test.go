@@ -257,8 +257,13 @@ func testCopyInto(t *testing.T, ctx context.Context, src, dst *storage.DB, highO
 
 	// Ids go on after the source's, also after ids of rows pruned in the source.
 	maxSeq := src.Rows(t, `SELECT max(seq) FROM events`)[0][0].(int64)
+	openBefore := dst.Rows(t, `SELECT coalesce((SELECT n FROM open_counts WHERE customer = 'agency-y'), 0)`)[0][0].(int64)
 	if _, err := dst.Append(ctx, storage.SourceAPI, "", []sla.Event{created("NEW-1", "agency-y", sla.P3, copyNow)}); err != nil {
 		t.Fatal(err)
+	}
+	// The counts are kept again after the copy (on PostgreSQL it turns their triggers off).
+	if n := dst.Rows(t, `SELECT coalesce((SELECT n FROM open_counts WHERE customer = 'agency-y'), 0)`)[0][0].(int64); n != openBefore+1 {
+		t.Errorf("agency-y's open count after a ticket created on the copy: %d; want %d", n, openBefore+1)
 	}
 	if seq := dst.Rows(t, `SELECT seq FROM events WHERE ticket = 'NEW-1'`)[0][0].(int64); seq <= maxSeq {
 		t.Errorf("an event appended after the copy got seq %d; the source had handed out %d", seq, maxSeq)
