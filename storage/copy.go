@@ -25,7 +25,7 @@ type copiedTable struct {
 // copiedTables are the tables CopyFrom copies, in an order their foreign keys allow:
 // events first, with the tickets derived from them, then the escalation steps of those
 // tickets, the notifications before their outbox rows. Every other table is derived
-// (tickets from the events, open_counts and urgent_days by the triggers of 0010) or the
+// (tickets from the events, open_counts and urgent_days from the tickets: 0010) or the
 // store's own (migrations): TestCopiedTablesCoverSchema keeps this list whole.
 var copiedTables = []copiedTable{
 	{name: "events", id: "seq", cols: []string{"seq", "ticket", "at", "type", "event_id", "source", "body", "received_at", "tier"}},

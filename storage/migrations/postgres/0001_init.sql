@@ -265,7 +265,8 @@ CREATE TABLE scheduled_maintenances (
 -- tickets become urgent on each UTC day (day: urgent_from / 86400; 0 holds those urgent
 -- from 0), kept by the trigger below in the transaction of each write, as SQLite's 0010
 -- keeps them. A new database has no tickets, so there is nothing to count at first;
--- rows copied in (bot migrate) are counted by the trigger as they arrive.
+-- bot migrate turns the triggers off inside its transaction and counts once at the end
+-- (storage.countLater, countNow).
 --
 -- Under concurrent writers these are hot rows: a write that moves a ticket into, out of
 -- or between counts locks its customer's row and its day's row until it commits, so
